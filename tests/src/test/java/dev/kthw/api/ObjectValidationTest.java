@@ -270,7 +270,7 @@ class ObjectValidationTest {
     void invalidObjectsBecomeA422Status() {
         List<FieldError> errors = ObjectMetaValidation.validate(ObjectMeta.named("default", "Nginx"), true,
                 ObjectMetaValidation.DNS_SUBDOMAIN);
-        Status status = Status.invalid("", "Pod", "pods", "Nginx", errors);
+        Status status = Status.invalid("", "Pod", "Nginx", errors);
         assertThat(status.code()).isEqualTo(422);
         assertThat(status.reason()).isEqualTo("Invalid");
         assertThat(status.message()).isEqualTo("Pod \"Nginx\" is invalid: metadata.name: Invalid value: "

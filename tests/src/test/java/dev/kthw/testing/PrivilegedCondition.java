@@ -27,16 +27,26 @@ final class PrivilegedCondition implements BeforeAllCallback, BeforeEachCallback
     }
 
     private static void check(ExtensionContext context) {
-        List<String> missing = missing(context);
+        decide(missing(context), requirePrivileged()).run();
+    }
+
+    /**
+     * What to do about a privileged test: run it (nothing missing), skip it with the
+     * reason, or fail it when privileged tests are required. Kept apart from JUnit so
+     * the rule itself can be tested without changing who runs the tests.
+     */
+    static Runnable decide(List<String> missing, boolean required) {
         if (missing.isEmpty()) {
-            return;
+            return () -> { };
         }
         String reason = "needs " + String.join(", ", missing);
-        if (requirePrivileged()) {
-            throw new IllegalStateException("privileged test cannot run: " + reason
-                    + " (KTHW_REQUIRE_PRIVILEGED=1 turns this skip into a failure)");
+        if (required) {
+            return () -> {
+                throw new IllegalStateException("privileged test cannot run: " + reason
+                        + " (KTHW_REQUIRE_PRIVILEGED=1 turns this skip into a failure)");
+            };
         }
-        Assumptions.abort("skipped: " + reason + " (run ./kthw test as root to include it)");
+        return () -> Assumptions.abort("skipped: " + reason + " (run ./kthw test as root to include it)");
     }
 
     private static List<String> missing(ExtensionContext context) {
@@ -51,7 +61,7 @@ final class PrivilegedCondition implements BeforeAllCallback, BeforeEachCallback
                 .ifPresent(marks::add);
         for (Privileged mark : marks) {
             for (String program : mark.programs()) {
-                if (!onPath(program) && !missing.contains(program)) {
+                if (!onPath(program)) {
                     missing.add(program + " on PATH");
                 }
             }

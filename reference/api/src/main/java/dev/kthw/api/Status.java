@@ -39,10 +39,9 @@ public record Status(String kind, String apiVersion, Map<String, Object> metadat
     /**
      * The 422 Kubernetes answers for an object that fails validation. {@code kind} is the
      * kind qualified by its group as Kubernetes prints it ({@code Pod},
-     * {@code Deployment.apps}); {@code resource} the plural name that goes in details.
+     * {@code Deployment.apps}).
      */
-    public static Status invalid(String group, String kind, String resource, String name,
-                                 List<FieldError> errors) {
+    public static Status invalid(String group, String kind, String name, List<FieldError> errors) {
         String qualifiedKind = group == null || group.isEmpty() ? kind : kind + "." + group;
         List<Cause> causes = errors.stream()
                 .map(e -> new Cause(e.type().reason, e.body(), e.field()))

@@ -21,13 +21,17 @@ import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Tag;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code kthw grade}, end to end on lab 01: every kind of submission, a broken one, a
  * hanging one; the three reports; and the submission left exactly as it was.
  */
+// Whole builds in temporary copies, or a JRuby start: far longer than a unit test.
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 @Tag("course")
 class GradeCommandTest {
 

@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The docs build: chapters include code by tag, and a broken include fails it. */
+// Whole builds in temporary copies, or a JRuby start: far longer than a unit test.
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class DocsSiteTest {
 
     @TempDir

@@ -8,13 +8,17 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Tag;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.TestFactory;
 
 /**
  * The committed labs, checked against the reference: in sync with what the reference
  * generates, full marks on the reference, and every graded test failing on the starter.
  */
+// Whole builds in temporary copies, or a JRuby start: far longer than a unit test.
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class LabsTest {
 
     private final Course course = Course.locate();
