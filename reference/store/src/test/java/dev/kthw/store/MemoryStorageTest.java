@@ -1,0 +1,52 @@
+package dev.kthw.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The in-memory store keeps the whole contract; plus its own limits. */
+class MemoryStorageTest extends StorageContract {
+
+    @Override
+    Storage newStorage() {
+        return new MemoryStorage();
+    }
+
+    @Test
+    void aWatcherThatFallsTooFarBehindIsEndedNotWaitedFor() throws Exception {
+        try (MemoryStorage small = new MemoryStorage(1000, 3); Watch slow = small.watch("/s/", 0)) {
+            for (int i = 0; i < 5; i++) {
+                small.create("/s/" + i, bytes("v"));
+            }
+            for (int i = 0; i < 3; i++) {
+                assertThat(slow.next(WAIT)).isInstanceOf(WatchEvent.Put.class);
+            }
+            assertThat(slow.next(WAIT)).isInstanceOfSatisfying(WatchEvent.Ended.class,
+                    e -> assertThat(e.reason()).contains("fell more than 3 events behind"));
+            assertThat(slow.next(Duration.ZERO)).isInstanceOf(WatchEvent.Ended.class);
+        }
+    }
+
+    @Test
+    void historyBeyondItsLimitIsCompacted() {
+        try (MemoryStorage small = new MemoryStorage(2, 100)) {
+            for (String name : new String[] {"a", "b", "c", "d"}) {
+                small.create("/h/" + name, bytes(name));
+            }
+            // History holds revisions 3 and 4, so revision 2 can still be rebuilt; 1 cannot.
+            assertThat(small.list("/h/", 2, null, 0).items()).extracting(KeyValue::key).containsExactly("/h/a", "/h/b");
+            assertThatThrownBy(() -> small.list("/h/", 1, null, 0)).isInstanceOf(StorageException.Compacted.class);
+            assertThatThrownBy(() -> small.watch("/h/", 1)).isInstanceOf(StorageException.Compacted.class);
+        }
+    }
+
+    @Test
+    void closingTheStoreEndsItsWatches() throws Exception {
+        MemoryStorage s = new MemoryStorage();
+        Watch watch = s.watch("/", 0);
+        s.close();
+        assertThat(watch.next(WAIT)).isInstanceOf(WatchEvent.Ended.class);
+    }
+}
