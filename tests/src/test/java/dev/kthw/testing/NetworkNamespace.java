@@ -37,9 +37,13 @@ public final class NetworkNamespace implements AutoCloseable {
         return name;
     }
 
-    /** Runs a command inside the namespace and returns its output; a non-zero exit throws. */
+    /**
+     * Runs a command inside the namespace and returns its output; a non-zero exit throws.
+     * nsenter joins only the network namespace; {@code ip netns exec} also remounts / and
+     * /sys, which fails where / is not a mount point (in a chroot, for instance).
+     */
     public String exec(String... command) throws IOException, InterruptedException {
-        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
+        List<String> full = new ArrayList<>(List.of("nsenter", "--net=/run/netns/" + name, "--"));
         full.addAll(List.of(command));
         return run(full.toArray(String[]::new));
     }

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
  * The isolation every node and pod test relies on: a namespace of our own, with its own
  * loopback, gone after close. Needs root: this is the privileged path CI must run.
  */
-@Privileged(programs = "ip")
+@Privileged(programs = {"ip", "nsenter"})
 class NetworkNamespaceTest {
 
     @Test
