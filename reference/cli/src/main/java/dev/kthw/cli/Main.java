@@ -29,6 +29,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 LabCommand.class,       // list, sync, test and check the labs
                 GradeCommand.class,     // grade a student's submission
                 DocsCommand.class,      // render chapters and slides into a site
+                ApiServerCommand.class, // run the API server (chapter 01)
+                KubeconfigCommand.class, // write a kubeconfig for it
                 CommandLine.HelpCommand.class,
         },
         commandListHeading = "%nCommands:%n",

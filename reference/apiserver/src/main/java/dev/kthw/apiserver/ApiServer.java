@@ -1,0 +1,116 @@
+package dev.kthw.apiserver;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kthw.api.ApiException;
+import dev.kthw.store.MemoryStorage;
+import dev.kthw.store.Storage;
+import io.javalin.Javalin;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * kube-apiserver: the only door to the cluster's state. Every other component, and every
+ * kubectl command, reads and writes objects here, over HTTP; only this process touches
+ * the store.
+ *
+ * <p>Start-up, in order: the store, the registry over it, the HTTP routes, the listener,
+ * then the built-in namespaces. Stop closes the listener, then the store (which ends the
+ * watches).
+ */
+public final class ApiServer implements AutoCloseable {
+
+    /**
+     * The settings kube-apiserver would take as flags.
+     *
+     * @param bindAddress  where to listen ({@code --bind-address})
+     * @param port         the plain-HTTP port ({@code --port}; 0 picks a free one)
+     * @param etcdPrefix   the key prefix in the store ({@code --etcd-prefix})
+     */
+    public record Config(String bindAddress, int port, String etcdPrefix) {
+        public Config {
+            Objects.requireNonNull(bindAddress, "bindAddress");
+            Objects.requireNonNull(etcdPrefix, "etcdPrefix");
+        }
+
+        public static Config defaults() {
+            return new Config("127.0.0.1", 8080, "/registry");
+        }
+    }
+
+    /** The namespaces every cluster has; kube-apiserver's bootstrap controller creates them too. */
+    static final List<String> SYSTEM_NAMESPACES = List.of("default", "kube-system", "kube-public", "kube-node-lease");
+
+    private final Storage storage;
+    private final Javalin app;
+    private final Registry registry;
+    private final String host;
+
+    private ApiServer(Storage storage, Javalin app, Registry registry, String host) {
+        this.storage = storage;
+        this.app = app;
+        this.registry = registry;
+        this.host = host;
+    }
+
+    /** Starts an API server over {@code storage}; it owns the store from now on and closes it. */
+    public static ApiServer start(Config config, Storage storage, Clock clock) {
+        Registry registry = new Registry(storage, clock, config.etcdPrefix());     // objects over the store
+        Handlers handlers = new Handlers(registry, clock);                          // REST over the registry
+        Javalin app = Javalin.create(c -> {
+            c.showJavalinBanner = false;
+            c.http.disableCompression();                  // watch streams must flush as they go
+            c.http.maxRequestSize = Handlers.MAX_BODY + 1;
+            c.jetty.threadPool = threadPool();            // one thread per open watch
+        });
+        String address = config.bindAddress() + ":" + config.port();
+        handlers.register(app, address);
+        app.start(config.bindAddress(), config.port());                             // listen
+        String host = config.bindAddress().equals("0.0.0.0") ? "127.0.0.1" : config.bindAddress();
+        ApiServer server = new ApiServer(storage, app, registry, host);
+        server.createSystemNamespaces();                                            // default, kube-system, ...
+        return server;
+    }
+
+    /** An API server on the in-memory store, as {@code --storage-backend=memory} starts it. */
+    public static ApiServer startInMemory(Config config) {
+        return start(config, new MemoryStorage(), Clock.systemUTC());
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    /** {@code http://127.0.0.1:PORT}: what a kubeconfig's server field points at. */
+    public String url() {
+        return "http://" + host + ":" + port();
+    }
+
+    private void createSystemNamespaces() {
+        ResourceType namespaces = Resources.find("", "v1", "namespaces").orElseThrow();
+        for (String name : SYSTEM_NAMESPACES) {
+            ObjectNode ns = Json.MAPPER.createObjectNode().put("apiVersion", "v1").put("kind", "Namespace");
+            ns.putObject("metadata").put("name", name);
+            try {
+                registry.create(namespaces, null, ns);
+            } catch (ApiException alreadyThere) {
+                if (alreadyThere.code() != 409) {
+                    throw alreadyThere;
+                }
+            }
+        }
+    }
+
+    private static QueuedThreadPool threadPool() {
+        QueuedThreadPool pool = new QueuedThreadPool(2000, 8, 60_000);
+        pool.setName("apiserver");
+        return pool;
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+        storage.close();
+    }
+}

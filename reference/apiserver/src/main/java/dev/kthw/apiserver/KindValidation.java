@@ -1,0 +1,86 @@
+package dev.kthw.apiserver;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kthw.api.FieldError;
+import dev.kthw.api.ObjectMetaValidation;
+import dev.kthw.api.Validation;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The checks beyond metadata that a kind's own rules demand: a pod has containers with
+ * names and images, a controller's selector matches its template. Kubernetes checks far
+ * more (every field of a PodSpec); we check what the components rely on, with
+ * Kubernetes' messages, and grow this as chapters need it.
+ */
+final class KindValidation {
+
+    private KindValidation() {
+    }
+
+    static List<FieldError> validate(ResourceType type, ObjectNode object) {
+        List<FieldError> errors = new ArrayList<>();
+        switch (type.kind()) {
+            case "Pod" -> podSpec(object.path("spec"), "spec", errors);
+            case "Deployment", "ReplicaSet", "DaemonSet" -> controller(object.path("spec"), errors);
+            default -> {
+            }
+        }
+        return errors;
+    }
+
+    private static void podSpec(JsonNode spec, String path, List<FieldError> errors) {
+        JsonNode containers = spec.path("containers");
+        if (!containers.isArray() || containers.isEmpty()) {
+            errors.add(FieldError.required(path + ".containers", ""));
+            return;
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < containers.size(); i++) {
+            JsonNode c = containers.get(i);
+            String at = path + ".containers[" + i + "]";
+            String name = c.path("name").asText("");
+            if (name.isEmpty()) {
+                errors.add(FieldError.required(at + ".name", ""));
+            } else {
+                Validation.isDns1123Label(name).forEach(msg -> errors.add(FieldError.invalid(at + ".name", name, msg)));
+                if (!names.add(name)) {
+                    errors.add(new FieldError(FieldError.Type.DUPLICATE, at + ".name", name, ""));
+                }
+            }
+            if (c.path("image").asText("").isBlank()) {
+                errors.add(FieldError.required(at + ".image", ""));
+            }
+        }
+        String policy = spec.path("restartPolicy").asText("Always");
+        if (!List.of("Always", "OnFailure", "Never").contains(policy)) {
+            errors.add(FieldError.notSupported(path + ".restartPolicy", policy,
+                    "supported values: \"Always\", \"OnFailure\", \"Never\""));
+        }
+    }
+
+    /** Deployments, ReplicaSets and DaemonSets: a selector that the template's labels satisfy. */
+    private static void controller(JsonNode spec, List<FieldError> errors) {
+        JsonNode selector = spec.path("selector");
+        if (selector.path("matchLabels").isEmpty() && selector.path("matchExpressions").isEmpty()) {
+            errors.add(FieldError.required("spec.selector", ""));
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, String> labels = Json.MAPPER.convertValue(spec.path("template").path("metadata").path("labels"),
+                Map.class);
+        labels = labels == null ? Map.of() : labels;
+        errors.addAll(ObjectMetaValidation.validateLabels(labels, "spec.template.metadata.labels"));
+        for (var entry : selector.path("matchLabels").properties()) {
+            if (!entry.getValue().asText().equals(labels.get(entry.getKey()))) {
+                errors.add(FieldError.invalid("spec.template.metadata.labels", labels.toString(),
+                        "`selector` does not match template `labels`"));
+                break;
+            }
+        }
+        podSpec(spec.path("template").path("spec"), "spec.template.spec", errors);
+    }
+}

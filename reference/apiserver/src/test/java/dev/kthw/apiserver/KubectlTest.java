@@ -1,0 +1,196 @@
+package dev.kthw.apiserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The unmodified kubectl drives our API server (chapter 01): a user's session with every
+ * kubectl found on this machine (the default one, and kubectl.1.27 ... kubectl.1.33
+ * beside it where they exist), checking exit codes and what kubectl prints.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class KubectlTest {
+
+    static final String DEPLOYMENT = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: nginx-deployment
+              labels:
+                app: nginx
+            spec:
+              replicas: 3
+              selector:
+                matchLabels:
+                  app: nginx
+              template:
+                metadata:
+                  labels:
+                    app: nginx
+                spec:
+                  containers:
+                  - name: nginx
+                    image: nginx:1.14.2
+                    ports:
+                    - containerPort: 80
+            """;
+
+    static final String POD = """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: nginx
+            spec:
+              containers:
+              - name: nginx
+                image: nginx:1.14.2
+            """;
+
+    static ApiServer server;
+    static Path kubeconfig;
+
+    @TempDir
+    static Path dir;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    @BeforeAll
+    static void start() throws IOException {
+        server = ApiServer.startInMemory(new ApiServer.Config("127.0.0.1", 0, "/registry"));
+        kubeconfig = dir.resolve("kubeconfig");
+        Files.writeString(kubeconfig, """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: kthw
+                  cluster:
+                    server: %s
+                users:
+                - name: admin
+                  user: {}
+                contexts:
+                - name: kthw
+                  context: {cluster: kthw, user: admin, namespace: default}
+                current-context: kthw
+                """.formatted(server.url()));
+        Files.writeString(dir.resolve("deployment.yaml"), DEPLOYMENT);
+        Files.writeString(dir.resolve("deployment-v2.yaml"), DEPLOYMENT.replace("1.14.2", "1.16.1"));
+        Files.writeString(dir.resolve("pod.yaml"), POD);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @TestFactory
+    List<DynamicTest> aUsersSessionWorksWithEveryKubectl() {
+        List<Path> kubectls = kubectls();
+        if (kubectls.isEmpty()) {
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                throw new IllegalStateException("no kubectl on PATH: ./kthw installs kubernetes-client");
+            }
+            Assumptions.abort("skipped: no kubectl on PATH");
+        }
+        return kubectls.stream().map(k -> DynamicTest.dynamicTest(k.getFileName().toString(), () -> session(k)))
+                .toList();
+    }
+
+    private void session(Path kubectl) throws Exception {
+        String ns = "s-" + kubectl.getFileName().toString().replaceAll("[^0-9a-z]", "");
+        // A namespace from a manifest: kubectl 1.32+ sends `create namespace NAME` as protobuf, which kthw
+        // does not decode yet.
+        Path manifest = dir.resolve(ns + ".yaml");
+        Files.writeString(manifest, "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + ns + "\n");
+        expect(run(kubectl, "apply", "-f", manifest.toString()), 0, "namespace/" + ns + " created");
+        expect(run(kubectl, "-n", ns, "apply", "-f", dir.resolve("deployment.yaml").toString()), 0,
+                "deployment.apps/nginx-deployment created");
+        expect(run(kubectl, "-n", ns, "apply", "-f", dir.resolve("deployment-v2.yaml").toString()), 0,
+                "deployment.apps/nginx-deployment configured");
+        expect(run(kubectl, "-n", ns, "get", "deploy", "nginx-deployment", "-o",
+                "jsonpath={.spec.template.spec.containers[0].image} {.metadata.generation}"), 0, "nginx:1.16.1 2");
+        expect(run(kubectl, "-n", ns, "label", "deploy", "nginx-deployment", "tier=web"), 0,
+                "deployment.apps/nginx-deployment labeled");
+        expect(run(kubectl, "-n", ns, "scale", "deploy", "nginx-deployment", "--replicas=5"), 0,
+                "deployment.apps/nginx-deployment scaled");
+        expect(run(kubectl, "-n", ns, "patch", "deploy", "nginx-deployment", "--type=json", "-p",
+                "[{\"op\":\"replace\",\"path\":\"/spec/replicas\",\"value\":2}]"), 0, "patched");
+        expect(run(kubectl, "-n", ns, "patch", "deploy", "nginx-deployment", "-p",
+                "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"nginx\",\"image\":\"nginx:1.17\"}]}}}}"),
+                0, "patched");
+        expect(run(kubectl, "-n", ns, "get", "deploy", "-l", "tier=web", "-o",
+                "jsonpath={.items[0].spec.replicas} {.items[0].spec.template.spec.containers[0].image} "
+                        + "{.items[0].spec.template.spec.containers[0].ports[0].containerPort}"), 0, "2 nginx:1.17 80");
+        expect(run(kubectl, "-n", ns, "get", "deploy", "-o", "name"), 0, "deployment.apps/nginx-deployment");
+        expect(run(kubectl, "-n", ns, "apply", "--server-side", "-f", dir.resolve("deployment.yaml").toString()), 0,
+                "deployment.apps/nginx-deployment serverside-applied");
+        expect(run(kubectl, "-n", ns, "create", "-f", dir.resolve("pod.yaml").toString()), 0, "pod/nginx created");
+        Run again = run(kubectl, "-n", ns, "create", "-f", dir.resolve("pod.yaml").toString());
+        assertThat(again.exit).isEqualTo(1);
+        assertThat(again.err).contains("Error from server (AlreadyExists)").contains("pods \"nginx\" already exists");
+        expect(run(kubectl, "-n", ns, "delete", "pod", "nginx"), 0, "pod \"nginx\" deleted");
+        Run gone = run(kubectl, "-n", ns, "get", "pod", "nginx");
+        assertThat(gone.exit).isEqualTo(1);
+        assertThat(gone.err).contains("Error from server (NotFound): pods \"nginx\" not found");
+        expect(run(kubectl, "-n", ns, "delete", "deploy", "nginx-deployment"), 0,
+                "deployment.apps \"nginx-deployment\" deleted");
+        expect(run(kubectl, "api-resources"), 0, "deployments");
+        expect(run(kubectl, "get", "namespace", ns, "-o", "jsonpath={.status.phase}"), 0, "Active");
+    }
+
+    private static void expect(Run run, int exit, String inOutput) {
+        assertThat(run.exit).as("exit code; stderr: %s", run.err).isEqualTo(exit);
+        assertThat(run.out).contains(inOutput);
+        assertThat(run.err).as("kubectl printed warnings or errors").isEmpty();
+    }
+
+    private Run run(Path kubectl, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(kubectl.toString(), "--kubeconfig", kubeconfig.toString()));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish");
+        }
+        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    /** The default kubectl and the versioned kubectl.1.NN binaries beside its real path. */
+    static List<Path> kubectls() {
+        List<Path> found = new ArrayList<>();
+        for (String dirName : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            Path candidate = Path.of(dirName, "kubectl");
+            if (Files.isExecutable(candidate)) {
+                found.add(candidate);
+                try (Stream<Path> siblings = Files.list(candidate.toRealPath().getParent())) {
+                    siblings.filter(p -> p.getFileName().toString().matches("kubectl\\.1\\.\\d+"))
+                            .sorted().forEach(found::add);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+                break;
+            }
+        }
+        return found;
+    }
+}
