@@ -15,8 +15,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * kubectl command, reads and writes objects here, over HTTP; only this process touches
  * the store.
  *
- * <p>Start-up, in order: the store, the registry over it, the HTTP routes, the listener,
- * then the built-in namespaces. Stop closes the listener, then the store (which ends the
+ * <p>Start-up, in order: the store, the registry over it, the HTTP routes, the built-in
+ * namespaces, then the listener, so the first client already finds a complete server. Stop closes the listener, then the store (which ends the
  * watches).
  */
 public final class ApiServer implements AutoCloseable {
@@ -66,10 +66,10 @@ public final class ApiServer implements AutoCloseable {
         });
         String address = config.bindAddress() + ":" + config.port();
         handlers.register(app, address);
-        app.start(config.bindAddress(), config.port());                             // listen
         String host = config.bindAddress().equals("0.0.0.0") ? "127.0.0.1" : config.bindAddress();
         ApiServer server = new ApiServer(storage, app, registry, host);
-        server.createSystemNamespaces();                                            // default, kube-system, ...
+        server.createSystemNamespaces();                  // default, kube-system, ... before anyone can ask
+        app.start(config.bindAddress(), config.port());                             // listen
         return server;
     }
 
@@ -85,6 +85,32 @@ public final class ApiServer implements AutoCloseable {
     /** {@code http://127.0.0.1:PORT}: what a kubeconfig's server field points at. */
     public String url() {
         return "http://" + host + ":" + port();
+    }
+
+    /**
+     * A kubeconfig for the server at {@code url}: the cluster (where the server is), a
+     * user (no credentials until chapter 10), and a context pairing them, with the
+     * default namespace. kubectl reads this to know where to send its requests.
+     */
+    public static String kubeconfig(String url) {
+        return """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: kthw
+                  cluster:
+                    server: %s
+                users:
+                - name: admin
+                  user: {}
+                contexts:
+                - name: kthw
+                  context:
+                    cluster: kthw
+                    user: admin
+                    namespace: default
+                current-context: kthw
+                """.formatted(url);
     }
 
     private void createSystemNamespaces() {

@@ -75,21 +75,7 @@ class KubectlTest {
     static void start() throws IOException {
         server = ApiServer.startInMemory(new ApiServer.Config("127.0.0.1", 0, "/registry"));
         kubeconfig = dir.resolve("kubeconfig");
-        Files.writeString(kubeconfig, """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: kthw
-                  cluster:
-                    server: %s
-                users:
-                - name: admin
-                  user: {}
-                contexts:
-                - name: kthw
-                  context: {cluster: kthw, user: admin, namespace: default}
-                current-context: kthw
-                """.formatted(server.url()));
+        Files.writeString(kubeconfig, ApiServer.kubeconfig(server.url()));
         Files.writeString(dir.resolve("deployment.yaml"), DEPLOYMENT);
         Files.writeString(dir.resolve("deployment-v2.yaml"), DEPLOYMENT.replace("1.14.2", "1.16.1"));
         Files.writeString(dir.resolve("pod.yaml"), POD);

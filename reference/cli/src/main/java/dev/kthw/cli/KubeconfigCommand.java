@@ -1,5 +1,6 @@
 package dev.kthw.cli;
 
+import dev.kthw.apiserver.ApiServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,9 +14,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code kthw kubeconfig}: writes the file kubectl reads to find a cluster: where the API
- * server is (a cluster), who you are (a user; no credentials until chapter 10), and the
- * pair of them with a default namespace (a context).
+ * {@code kthw kubeconfig}: writes the file kubectl reads to find a cluster, after checking
+ * that an API server answers at the given URL.
  */
 @Command(name = "kubeconfig", description = "Write a kubeconfig for a running API server.")
 final class KubeconfigCommand implements Callable<Integer> {
@@ -39,29 +39,8 @@ final class KubeconfigCommand implements Callable<Integer> {
         if (health.statusCode() != 200) {
             throw new IllegalStateException(server + "/healthz answered " + health.statusCode() + ": is it kthw's API server?");
         }
-        Files.writeString(out, render(server));
+        Files.writeString(out, ApiServer.kubeconfig(server));
         System.out.println("kthw kubeconfig: wrote " + out + "; try: kubectl --kubeconfig " + out + " get namespaces");
         return 0;
-    }
-
-    static String render(String server) {
-        return """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: kthw
-                  cluster:
-                    server: %s
-                users:
-                - name: admin
-                  user: {}
-                contexts:
-                - name: kthw
-                  context:
-                    cluster: kthw
-                    user: admin
-                    namespace: default
-                current-context: kthw
-                """.formatted(server);
     }
 }

@@ -51,7 +51,7 @@ final class UpCommand implements Callable<Integer> {
             waitHealthy(url, state);
             System.out.println("kthw up: kube-apiserver running (pid " + pid + ") at " + url + ", store: memory");
         }
-        Files.writeString(state.kubeconfig(), KubeconfigCommand.render(url));
+        Files.writeString(state.kubeconfig(), dev.kthw.apiserver.ApiServer.kubeconfig(url));
         System.out.println();
         System.out.println("Not running yet:");
         for (Component c : Component.afterApiServer()) {
