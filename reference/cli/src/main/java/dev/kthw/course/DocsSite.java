@@ -57,6 +57,7 @@ public final class DocsSite {
             String deckFoot = resource("slides/docinfo-footer.html");
             List<Chapter> chapters = course.chapterList();
             for (Chapter chapter : chapters) {
+                problems.addAll(brokenXrefs(course.chapters().resolve(chapter.id() + ".adoc")));
                 Path page = out.resolve("chapters").resolve(chapter.id() + ".html");
                 pages.add(write(page, convert(asciidoctor, course.chapters().resolve(chapter.id() + ".adoc"))));
                 Path slides = course.slides().resolve(chapter.id() + ".adoc");
@@ -85,6 +86,20 @@ public final class DocsSite {
         return asciidoctor.convertFile(source.toFile(), options(source.getParent()));
     }
 
+    private static final java.util.regex.Pattern XREF = java.util.regex.Pattern.compile("xref:([^\\[#\\s]+\\.adoc)");
+
+    /** Cross references to .adoc files that do not exist: a dead link is a problem, like a missing include. */
+    static List<String> brokenXrefs(Path document) throws IOException {
+        List<String> problems = new ArrayList<>();
+        java.util.regex.Matcher m = XREF.matcher(Files.readString(document));
+        while (m.find()) {
+            if (!Files.exists(document.getParent().resolve(m.group(1)))) {
+                problems.add("ERROR " + document + ": xref to a missing document: " + m.group(1));
+            }
+        }
+        return problems;
+    }
+
     private static Path write(Path page, String html) throws IOException {
         Files.createDirectories(page.getParent());
         Files.writeString(page, html);
@@ -104,8 +119,12 @@ public final class DocsSite {
                 .standalone(true)
                 .attributes(Attributes.builder()
                         .attribute("relfilesuffix", ".html")
-                        .attribute("icons", "font")
                         .attribute("sectanchors", "")
+                        // The site must read well offline: no web fonts, no icon font, and code
+                        // that scrolls sideways rather than wrapping mid-token.
+                        .attribute("webfonts!", "")
+                        .attribute("icons!", "")
+                        .attribute("prewrap!", "")
                         .build())
                 .build();
     }
@@ -114,7 +133,7 @@ public final class DocsSite {
     private String indexPage(List<Chapter> chapters) {
         StringBuilder s = new StringBuilder("= kthw: Kubernetes the Hard Way, in Java\n:nofooter:\n\n");
         s.append("A course that builds every Kubernetes component for real, in Java. ")
-                .append("Start with chapter 00; each chapter has a lab and slides.\n\n");
+                .append("Start with chapter 00, a guided tour; every chapter after it has slides and a lab.\n\n");
         s.append("[cols=\"1,4,1,1\",options=\"header\"]\n|===\n| Chapter | What it covers | Slides | Lab\n");
         for (Chapter c : chapters) {
             s.append("| link:chapters/").append(c.id()).append(".html[").append(c.number()).append(" ")
@@ -122,7 +141,7 @@ public final class DocsSite {
             s.append(Files.exists(course.slides().resolve(c.id() + ".adoc"))
                     ? "| link:slides/" + c.id() + ".html[slides]\n" : "| \n");
             s.append(Files.exists(course.lab(c).resolve("README.adoc"))
-                    ? "| link:labs/" + c.id() + "/README.html[lab " + c.number() + "]\n" : "| \n");
+                    ? "| link:labs/" + c.id() + "/README.html[lab " + c.number() + "]\n" : "| no lab\n");
         }
         return s.append("|===\n").toString();
     }

@@ -57,6 +57,17 @@ class DocsSiteTest {
     }
 
     @Test
+    void aLinkToAChapterThatDoesNotExistFailsTheDocsBuild() throws IOException {
+        Course course = FixtureCourse.create(tmp.resolve("course"));
+        Path chapter = tmp.resolve("course/chapters/01-demo.adoc");
+        Files.writeString(chapter, Files.readString(chapter) + "\nNext: xref:02-later.adoc[chapter 02].\n");
+
+        DocsSite.Build build = new DocsSite(course).render(tmp.resolve("site"));
+
+        assertThat(build.problems()).anySatisfy(p -> assertThat(p).contains("xref to a missing document: 02-later.adoc"));
+    }
+
+    @Test
     void aMissingIncludeFileFailsTheDocsBuild() throws IOException {
         Course course = FixtureCourse.create(tmp.resolve("course"));
         Files.delete(tmp.resolve("course/reference/demo/src/main/java/demo/Demo.java"));
