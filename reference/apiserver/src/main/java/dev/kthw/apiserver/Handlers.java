@@ -65,9 +65,9 @@ final class Handlers {
             app.addHttpHandler(method, "/api/<rest>", this::dispatch);
             app.addHttpHandler(method, "/apis/<rest>", this::dispatch);
         }
-        app.exception(ApiException.class, (e, ctx) -> json(ctx, e.code(), status(e.status())));
-        app.exception(Exception.class, (e, ctx) -> json(ctx, 500, status(Status.failure(500, "InternalError",
-                "Internal error occurred: " + e, null))));
+        app.exception(ApiException.class, (e, ctx) -> json(ctx, e.code(), e.status()));
+        app.exception(Exception.class, (e, ctx) -> json(ctx, 500, Status.failure(500, "InternalError",
+                "Internal error occurred: " + e, null)));
     }
 
     private void dispatch(Context ctx) throws IOException {
@@ -336,9 +336,5 @@ final class Handlers {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static Status status(Status status) {
-        return status;
     }
 }

@@ -63,6 +63,17 @@ final class KindValidation {
         }
     }
 
+    /** A label map printed as Go prints one in Kubernetes' messages: {@code map[string]string{"app":"web"}}. */
+    record GoMap(Map<String, String> labels) {
+        @Override
+        public String toString() {
+            StringBuilder s = new StringBuilder("map[string]string{");
+            new java.util.TreeMap<>(labels).forEach((k, v) -> s.append(s.charAt(s.length() - 1) == '{' ? "" : ", ")
+                    .append('"').append(k).append("\":\"").append(v).append('"'));
+            return s.append('}').toString();
+        }
+    }
+
     /** Deployments, ReplicaSets and DaemonSets: a selector that the template's labels satisfy. */
     private static void controller(JsonNode spec, List<FieldError> errors) {
         JsonNode selector = spec.path("selector");
@@ -76,7 +87,7 @@ final class KindValidation {
         errors.addAll(ObjectMetaValidation.validateLabels(labels, "spec.template.metadata.labels"));
         for (var entry : selector.path("matchLabels").properties()) {
             if (!entry.getValue().asText().equals(labels.get(entry.getKey()))) {
-                errors.add(FieldError.invalid("spec.template.metadata.labels", labels.toString(),
+                errors.add(FieldError.invalid("spec.template.metadata.labels", new GoMap(labels),
                         "`selector` does not match template `labels`"));
                 break;
             }

@@ -157,6 +157,16 @@ class ApiServerHttpTest {
     }
 
     @Test
+    void aDeploymentWhoseSelectorMissesItsTemplateIsInvalid() throws Exception {
+        String d = "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"d\"},\"spec\":{"
+                + "\"selector\":{\"matchLabels\":{\"app\":\"d\"}},\"template\":{\"metadata\":{\"labels\":"
+                + "{\"app\":\"x\",\"tier\":\"web\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"busybox\"}]}}}}";
+        assertStatus(call("POST", "/apis/apps/v1/namespaces/default/deployments", "application/json", d), 422, "Invalid",
+                "Deployment.apps \"d\" is invalid: spec.template.metadata.labels: Invalid value: "
+                        + "map[string]string{\"app\":\"x\", \"tier\":\"web\"}: `selector` does not match template `labels`");
+    }
+
+    @Test
     void listsPageWithLimitAndContinueAtOneRevision() throws Exception {
         for (String name : List.of("a", "b", "c", "d", "e")) {
             create(name);
