@@ -26,6 +26,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 UpCommand.class,        // bring up a cluster on this machine
                 DownCommand.class,      // remove everything `up` made
                 TestCommand.class,      // run every test (what CI runs)
+                BenchCommand.class,     // run the benchmarks and print their figures
                 LabCommand.class,       // list, sync, test and check the labs
                 GradeCommand.class,     // grade a student's submission
                 DocsCommand.class,      // render chapters and slides into a site

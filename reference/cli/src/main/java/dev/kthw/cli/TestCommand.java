@@ -38,7 +38,7 @@ final class TestCommand implements Callable<Integer> {
         List<String> command = new ArrayList<>(List.of("mvn", "-B", "-ntp", "-Dstyle.color=never", "--fail-at-end",
                 "install"));
         if (quick) {
-            command.add("-DexcludedGroups=course");
+            command.add("-DexcludedGroups=course,benchmark");
         }
         ProcessBuilder pb = new ProcessBuilder(command).directory(course.root().toFile()).inheritIO();
         boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
