@@ -54,9 +54,14 @@ public final class NetworkNamespace implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
-        if (exists(name)) {
-            run("ip", "netns", "delete", name);
+    public void close() throws IOException {
+        try {
+            if (exists(name)) {
+                run("ip", "netns", "delete", name);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while deleting network namespace " + name, e);
         }
     }
 
