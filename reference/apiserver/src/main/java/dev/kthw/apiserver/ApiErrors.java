@@ -56,7 +56,7 @@ final class ApiErrors {
                 "Request entity too large: limit is " + limit, null));
     }
 
-    static ApiException unsupportedMediaType(String contentType) {
+    static ApiException unsupportedMediaType() {
         return new ApiException(Status.failure(415, "UnsupportedMediaType", "the body of the request was in an "
                 + "unknown format - accepted media types include: application/json, application/yaml", null));
     }

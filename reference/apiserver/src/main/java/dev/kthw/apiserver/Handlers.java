@@ -101,7 +101,7 @@ final class Handlers {
         }
         String sub = target.subresource();
         if (sub != null && !sub.equals("status")) {
-            Subresources.handle(ctx, target, registry, this);
+            Subresources.handle(ctx, target, registry);
             return;
         }
         switch (method.name()) {
@@ -156,7 +156,7 @@ final class Handlers {
             case "application/merge-patch+json" -> Patches.mergePatch(current, patch);
             case "application/strategic-merge-patch+json", "application/apply-patch+yaml" ->
                     Patches.strategicMergePatch(current, patch);
-            default -> throw ApiErrors.unsupportedMediaType(contentType);
+            default -> throw ApiErrors.unsupportedMediaType();
         };
         if (!(patched instanceof ObjectNode object)) {
             throw ApiErrors.badRequest("the patch does not leave an object");
@@ -243,7 +243,7 @@ final class Handlers {
     ObjectNode decodeBody(Context ctx, Target target) throws IOException {
         String contentType = mediaType(ctx);
         if (!contentType.equals("application/json") && !contentType.equals("application/yaml")) {
-            throw ApiErrors.unsupportedMediaType(contentType);
+            throw ApiErrors.unsupportedMediaType();
         }
         JsonNode body = parse(readBody(ctx), contentType.equals("application/yaml"));
         if (!(body instanceof ObjectNode object)) {

@@ -299,9 +299,7 @@ final class Registry {
 
     private ObjectNode deleteNow(ResourceType type, String key, long revision, String name) {
         try {
-            KeyValue gone = storage.delete(key, revision);
-            ObjectNode object = decode(gone);
-            return object;
+            return decode(storage.delete(key, revision));
         } catch (StorageException.KeyNotFound e) {
             throw ApiErrors.notFound(type, name);
         } catch (StorageException.Conflict e) {

@@ -19,14 +19,14 @@ final class Subresources {
     private Subresources() {
     }
 
-    static void handle(Context ctx, Target target, Registry registry, Handlers handlers) throws IOException {
+    static void handle(Context ctx, Target target, Registry registry) throws IOException {
         HandlerType method = ctx.method();
         switch (target.subresource()) {
             case "binding" -> {
                 requireMethod(method, HandlerType.POST);
                 bind(ctx, target, registry);
             }
-            case "scale" -> scale(ctx, target, registry, handlers);
+            case "scale" -> scale(ctx, target, registry);
             case "log" -> {
                 requireMethod(method, HandlerType.GET);
                 ObjectNode pod = registry.get(target.type(), target.namespace(), target.name());
@@ -64,7 +64,7 @@ final class Subresources {
     }
 
     /** The autoscaling/v1 Scale view of a Deployment or ReplicaSet, and updates through it. */
-    private static void scale(Context ctx, Target target, Registry registry, Handlers handlers) throws IOException {
+    private static void scale(Context ctx, Target target, Registry registry) throws IOException {
         ObjectNode object = registry.get(target.type(), target.namespace(), target.name());
         HandlerType method = ctx.method();
         if (method == HandlerType.GET) {
