@@ -57,12 +57,11 @@ public final class DocsSite {
             String deckFoot = resource("slides/docinfo-footer.html");
             List<Chapter> chapters = course.chapterList();
             for (Chapter chapter : chapters) {
-                problems.addAll(brokenXrefs(course.chapters().resolve(chapter.id() + ".adoc")));
                 Path page = out.resolve("chapters").resolve(chapter.id() + ".html");
-                pages.add(write(page, convert(asciidoctor, course.chapters().resolve(chapter.id() + ".adoc"))));
+                pages.add(write(page, convert(asciidoctor, course.chapters().resolve(chapter.id() + ".adoc"), problems)));
                 Path slides = course.slides().resolve(chapter.id() + ".adoc");
                 if (Files.exists(slides)) {
-                    String deck = convert(asciidoctor, slides)
+                    String deck = convert(asciidoctor, slides, problems)
                             .replace("</head>", deckHead + "</head>")
                             .replace("</body>", deckFoot + "</body>");
                     pages.add(write(out.resolve("slides").resolve(chapter.id() + ".html"), deck));
@@ -70,7 +69,7 @@ public final class DocsSite {
                 Path labReadme = course.lab(chapter).resolve("README.adoc");
                 if (Files.exists(labReadme)) {
                     pages.add(write(out.resolve("labs").resolve(chapter.id()).resolve("README.html"),
-                            convert(asciidoctor, labReadme)));
+                            convert(asciidoctor, labReadme, problems)));
                 }
             }
             copyImages(out);
@@ -82,7 +81,9 @@ public final class DocsSite {
     }
 
     /** One document to a standalone HTML page, with includes resolved against the repository. */
-    private String convert(Asciidoctor asciidoctor, Path source) {
+    /** One document to HTML; its dead cross references join the problems Asciidoctor reports. */
+    private String convert(Asciidoctor asciidoctor, Path source, List<String> problems) throws IOException {
+        problems.addAll(brokenXrefs(source));
         return asciidoctor.convertFile(source.toFile(), options(source.getParent()));
     }
 

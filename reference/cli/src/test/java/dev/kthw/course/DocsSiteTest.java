@@ -68,6 +68,18 @@ class DocsSiteTest {
     }
 
     @Test
+    void aDeadLinkInASlideDeckFailsTheDocsBuildToo() throws IOException {
+        Course course = FixtureCourse.create(tmp.resolve("course"));
+        Files.createDirectories(tmp.resolve("course/slides"));
+        Files.writeString(tmp.resolve("course/slides/01-demo.adoc"), "= Demo\n\n== Next\n\nxref:02-later.adoc[next]\n");
+
+        DocsSite.Build build = new DocsSite(course).render(tmp.resolve("site"));
+
+        assertThat(build.problems()).anySatisfy(p -> assertThat(p).contains("slides/01-demo.adoc")
+                .contains("02-later.adoc"));
+    }
+
+    @Test
     void aMissingIncludeFileFailsTheDocsBuild() throws IOException {
         Course course = FixtureCourse.create(tmp.resolve("course"));
         Files.delete(tmp.resolve("course/reference/demo/src/main/java/demo/Demo.java"));
