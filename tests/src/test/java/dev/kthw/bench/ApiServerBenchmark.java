@@ -4,14 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kthw.apiserver.ApiServer;
 import io.javalin.Javalin;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -108,15 +105,15 @@ class ApiServerBenchmark {
             AtomicInteger[] seen = new AtomicInteger[watchers];
             CountDownLatch connected = new CountDownLatch(watchers);
             CountDownLatch finished = new CountDownLatch(watchers);
-            List<Thread> threads = new ArrayList<>();
+            // The watchers share one HTTP client with two threads: the figures are the server's, not
+            // a thousand client threads' competing for the same two cores.
+            ExecutorService clientThreads = Executors.newFixedThreadPool(2);
+            HttpClient watchClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .executor(clientThreads).build();
             for (int w = 0; w < watchers; w++) {
-                int id = w;
                 seen[w] = new AtomicInteger();
-                Thread t = new Thread(() -> watch(pods + "?watch=true&resourceVersion=" + rv + "&timeoutSeconds=300",
-                        writes, arrivals[id], seen[id], connected, finished), "watcher-" + w);
-                t.setDaemon(true);
-                t.start();
-                threads.add(t);
+                watch(watchClient, pods + "?watch=true&resourceVersion=" + rv + "&timeoutSeconds=300", writes,
+                        arrivals[w], seen[w], connected, finished);
             }
             assertThat(connected.await(120, TimeUnit.SECONDS)).as("all watchers connected").isTrue();
             long interval = TimeUnit.SECONDS.toNanos(1) / 100;   // 100 writes per second
@@ -146,6 +143,7 @@ class ApiServerBenchmark {
                     + "delivered; write response -> event at every watcher: p50 %.1f ms, p99 %.1f ms, max %.1f ms "
                     + "(target p99 <= 100 ms)%n", watchers, writes, writes / writeSeconds, delivered, watchers * writes,
                     pct(flat, 50), pct(flat, 99), flat[flat.length - 1] / 1e6);
+            clientThreads.shutdownNow();
             assertThat(FIRST_ERROR.get()).as("a watcher failed").isNull();
             assertThat(all).as("every watcher finished").isTrue();
             assertThat(delivered).as("every watcher saw every write").isEqualTo(watchers * writes);
@@ -153,28 +151,54 @@ class ApiServerBenchmark {
     }
 
     /** One watcher: reads ADDED events and notes when each write's event arrived. */
-    private static void watch(String url, int writes, long[] arrivals, AtomicInteger seen,
+    private static void watch(HttpClient client, String url, int writes, long[] arrivals, AtomicInteger seen,
                               CountDownLatch connected, CountDownLatch finished) {
-        try {
-            HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
-            c.setReadTimeout(310_000);
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8))) {
-                connected.countDown();
-                for (String line; seen.get() < writes && (line = in.readLine()) != null; ) {
-                    long now = System.nanoTime();
-                    int at = line.indexOf("\"name\":\"w-");
-                    if (at >= 0) {
-                        arrivals[Integer.parseInt(line.substring(at + 10, line.indexOf('"', at + 10)))] = now;
-                        seen.incrementAndGet();
+        Flow.Subscriber<String> lines = new Flow.Subscriber<>() {
+            private Flow.Subscription subscription;
+
+            @Override
+            public void onSubscribe(Flow.Subscription subscription) {
+                this.subscription = subscription;
+                subscription.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(String line) {
+                long now = System.nanoTime();
+                int at = line.indexOf("\"name\":\"w-");
+                if (at >= 0) {
+                    arrivals[Integer.parseInt(line.substring(at + 10, line.indexOf('"', at + 10)))] = now;
+                    if (seen.incrementAndGet() == writes) {
+                        subscription.cancel();
+                        finished.countDown();
                     }
                 }
             }
-        } catch (Exception e) {
-            FIRST_ERROR.compareAndSet(null, e);
+
+            @Override
+            public void onError(Throwable e) {
+                if (seen.get() < writes) {
+                    FIRST_ERROR.compareAndSet(null, new IllegalStateException("watcher failed", e));
+                    finished.countDown();
+                }
+            }
+
+            @Override
+            public void onComplete() {
+                if (seen.get() < writes) {
+                    finished.countDown();
+                }
+            }
+        };
+        client.sendAsync(HttpRequest.newBuilder(URI.create(url)).build(), info -> {
+            connected.countDown();   // the server sends the headers as soon as the watch is open
+            return HttpResponse.BodySubscribers.fromLineSubscriber(lines);
+        }).exceptionally(e -> {
+            FIRST_ERROR.compareAndSet(null, new IllegalStateException("watcher failed", e));
             connected.countDown();
-        } finally {
             finished.countDown();
-        }
+            return null;
+        });
     }
 
     private static double pct(long[] sorted, int p) {

@@ -67,6 +67,12 @@ final class Registry {
     // --- create ---
 
     ObjectNode create(ResourceType type, String namespace, ObjectNode object) {
+        // tag::lab-ch01-create[]
+        // lab: Store a new object. Namespaced kinds: set metadata.namespace to the URL's
+        // lab: namespace and requireActiveNamespace. Then prepareForCreate, validate, and
+        // lab: storage.create at key(...); return the stored object (decode). A name that
+        // lab: exists already is alreadyExists (409). With generateName and no name, the name
+        // lab: is generateName + randomSuffix(); on a clash try a new suffix, a few times.
         ObjectNode meta = Json.child(object, "metadata");
         if (type.namespaced()) {
             meta.put("namespace", namespace);
@@ -87,9 +93,16 @@ final class Registry {
                 }
             }
         }
+        // end::lab-ch01-create[]
     }
 
     private void prepareForCreate(ResourceType type, ObjectNode object) {
+        // tag::lab-ch01-prepare-create[]
+        // lab: Set what the server owns on a new object: a fresh uid (a random UUID),
+        // lab: creationTimestamp (timestamp(clock.instant())), generation 1 for the
+        // lab: GENERATIONAL kinds and none for the others; drop what a client may not set
+        // lab: (resourceVersion, deletionTimestamp, deletionGracePeriodSeconds, selfLink,
+        // lab: managedFields); set apiVersion and kind from the type; apply Defaults.onCreate.
         ObjectNode meta = Json.child(object, "metadata");
         meta.put("uid", UUID.randomUUID().toString());
         meta.put("creationTimestamp", timestamp(clock.instant()));
@@ -103,6 +116,7 @@ final class Registry {
         object.put("apiVersion", type.apiVersion());
         object.put("kind", type.kind());
         Defaults.onCreate(type, object);
+        // end::lab-ch01-prepare-create[]
     }
 
     // --- read ---
@@ -176,6 +190,15 @@ final class Registry {
      * resource, status is kept; on the status subresource, only status changes.
      */
     ObjectNode update(ResourceType type, String namespace, String name, ObjectNode object, boolean statusOnly) {
+        // tag::lab-ch01-update[]
+        // lab: Optimistic concurrency. Read the stored object (notFound if missing). If the
+        // lab: request names a resourceVersion that is not the stored modRevision: conflict.
+        // lab: Build the new object (withStatus on the status subresource, else forUpdate),
+        // lab: validate it; if nothing changed, return the current object without writing.
+        // lab: If it is marked for deletion and has no finalizers left (isFinished), deleteNow.
+        // lab: Else storage.update expecting the revision you read. If the store says
+        // lab: Conflict, someone wrote in between: conflict if the client named a version,
+        // lab: otherwise read again and retry. KeyNotFound: notFound.
         String expected = Json.text(object, "metadata.resourceVersion");
         String key = key(type, namespace, name);
         while (true) {
@@ -202,10 +225,18 @@ final class Registry {
                 throw ApiErrors.notFound(type, name);
             }
         }
+        // end::lab-ch01-update[]
     }
 
     /** The new object, with what clients may not change on the main resource taken from the current one. */
     private static ObjectNode forUpdate(ResourceType type, ObjectNode current, ObjectNode requested) {
+        // tag::lab-ch01-update-rules[]
+        // lab: Start from a copy of the requested object. Keep the server's fields from the
+        // lab: current object (name, namespace, uid, creationTimestamp, deletionTimestamp,
+        // lab: deletionGracePeriodSeconds, generation, resourceVersion: copy them, or remove
+        // lab: them when the current object has none), drop managedFields, set apiVersion
+        // lab: and kind. On kinds with a status subresource, keep the current status. Apply
+        // lab: Defaults.onUpdate. On GENERATIONAL kinds, when spec changed, generation + 1.
         ObjectNode updated = requested.deepCopy();
         ObjectNode meta = Json.child(updated, "metadata");
         JsonNode currentMeta = current.get("metadata");
@@ -232,6 +263,7 @@ final class Registry {
             meta.put("generation", currentMeta.path("generation").asLong(1) + 1);
         }
         return updated;
+        // end::lab-ch01-update-rules[]
     }
 
     private static ObjectNode withStatus(ObjectNode current, ObjectNode requested) {

@@ -2,15 +2,19 @@ package dev.kthw.apiserver;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kthw.api.ApiException;
+import dev.kthw.store.KeyValue;
 import dev.kthw.store.Watch;
 import dev.kthw.store.WatchEvent;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 
@@ -31,6 +35,9 @@ import java.util.function.Predicate;
  *
  * <p>Each watch holds one server thread while it lasts. kube-apiserver multiplexes
  * watchers over a cache instead; we keep the simple shape and give Jetty enough threads.
+ * What we do share is the work per change: a write is decoded once and encoded once
+ * ({@link SharedEvents}), not once per watcher, so a thousand watchers cost a thousand
+ * copies of the same bytes, not a thousand JSON parsers.
  */
 final class WatchStreamer {
 
@@ -39,25 +46,21 @@ final class WatchStreamer {
 
     private final Registry registry;
     private final Clock clock;
+    private final SharedEvents shared = new SharedEvents(4096);
 
     WatchStreamer(Registry registry, Clock clock) {
         this.registry = registry;
         this.clock = clock;
     }
 
+    /** Where a watch starts: the objects to send first as ADDED, and the revision to follow the store from. */
+    record Start(List<ObjectNode> initial, long fromRevision) {
+    }
+
     void stream(Context ctx, Target target, Predicate<ObjectNode> selector, boolean table) throws IOException {
-        String rv = ctx.queryParam("resourceVersion");
+        Start start = start(target, ctx.queryParam("resourceVersion"), selector);
         Duration timeout = timeout(ctx.queryParam("timeoutSeconds"));
         boolean bookmarks = "true".equals(ctx.queryParam("allowWatchBookmarks"));
-        long from;
-        List<ObjectNode> initial = List.of();
-        if (rv == null || rv.isEmpty() || rv.equals("0")) {
-            Registry.Page page = registry.list(target.type(), target.namespace(), selector, 0, null);
-            initial = page.items();
-            from = page.resourceVersion();
-        } else {
-            from = parseRevision(rv);
-        }
         ctx.status(200).contentType("application/json");
         ctx.res().setHeader("Transfer-Encoding", "chunked");
         ctx.res().flushBuffer();   // send the headers now: a client waits for them before it reads events
@@ -65,20 +68,39 @@ final class WatchStreamer {
         Frames frames = new Frames(out, target.type(), table, clock);
         Watch watch;
         try {
-            watch = registry.watch(target.type(), target.namespace(), from);
+            watch = registry.watch(target.type(), target.namespace(), start.fromRevision());
         } catch (ApiException expired) {
             frames.error(expired.status());
             return;
         }
         try (watch) {
-            for (ObjectNode object : initial) {
-                frames.send("ADDED", object);
+            for (ObjectNode object : start.initial()) {
+                frames.send("ADDED", object, null);
             }
             frames.flush();
-            follow(watch, frames, selector, timeout, bookmarks, from);
+            follow(watch, frames, selector, timeout, bookmarks, start.fromRevision());
         } catch (IOException clientWentAway) {
             // The client closed the connection: nothing to tell anyone, the watch closes.
         }
+    }
+
+    /**
+     * Without a resourceVersion (or with "0"), a watch first lists what exists and then
+     * follows the store from the revision of that list, so the client misses nothing
+     * and sees nothing twice. With one, it follows the store from that revision.
+     */
+    Start start(Target target, String resourceVersion, Predicate<ObjectNode> selector) {
+        // tag::lab-ch01-watch-start[]
+        // lab: Without a resourceVersion (null, "" or "0"): list the collection with the
+        // lab: selector (registry.list, no limit) and start after the list's revision, with
+        // lab: its items to send first. Otherwise: nothing to send first, and start after
+        // lab: the given revision (parseRevision turns a bad one into a 400).
+        if (resourceVersion == null || resourceVersion.isEmpty() || resourceVersion.equals("0")) {
+            Registry.Page page = registry.list(target.type(), target.namespace(), selector, 0, null);
+            return new Start(page.items(), page.resourceVersion());
+        }
+        return new Start(List.of(), parseRevision(resourceVersion));
+        // end::lab-ch01-watch-start[]
     }
 
     private void follow(Watch watch, Frames frames, Predicate<ObjectNode> selector, Duration timeout,
@@ -89,7 +111,13 @@ final class WatchStreamer {
         while (clock.instant().isBefore(end)) {
             WatchEvent event;
             try {
-                event = watch.next(POLL);
+                // Take what is already queued without waiting, and flush only when the queue is
+                // empty: a watcher that fell behind catches up in large writes, not one per event.
+                event = watch.next(Duration.ZERO);
+                if (event == null) {
+                    frames.flush();
+                    event = watch.next(POLL);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -99,28 +127,49 @@ final class WatchStreamer {
             }
             if (event instanceof WatchEvent.Put put) {
                 revision = put.revision();
-                ObjectNode now = Registry.decode(put.kv());
-                boolean was = put.previous() != null && selector.test(Registry.decode(put.previous()));
-                boolean is = selector.test(now);
-                if (is) {
-                    frames.send(was ? "MODIFIED" : "ADDED", now);
-                } else if (was) {
-                    frames.send("DELETED", now);
+                SharedEvents.Entry after = shared.of(put.kv(), put.revision());
+                ObjectNode before = put.previous() == null ? null
+                        : shared.of(put.previous(), put.previous().modRevision()).object();
+                String type = eventType(before, after.object(), selector);
+                if (type != null) {
+                    frames.send(type, after.object(), after);
                 }
             } else if (event instanceof WatchEvent.Delete delete) {
                 revision = delete.revision();
-                ObjectNode last = Registry.decode(delete.previous());
-                Json.child(last, "metadata").put("resourceVersion", String.valueOf(delete.revision()));
-                if (selector.test(last)) {
-                    frames.send("DELETED", last);
+                // A deleted object is sent as it last was, at the revision of its deletion.
+                SharedEvents.Entry last = shared.of(delete.previous(), delete.revision());
+                String type = eventType(last.object(), null, selector);
+                if (type != null) {
+                    frames.send(type, last.object(), last);
                 }
             }
             if (bookmarks && !clock.instant().isBefore(nextBookmark)) {
                 frames.bookmark(revision);
                 nextBookmark = clock.instant().plus(BOOKMARK_EVERY);
             }
-            frames.flush();
         }
+        frames.flush();
+    }
+
+    /**
+     * What a watcher sees of one change: {@code before} is the object before it (null
+     * when it was just created), {@code after} the object after it (null when it was
+     * deleted). Returns "ADDED", "MODIFIED", "DELETED", or null when the watcher sees
+     * nothing of it.
+     */
+    static String eventType(ObjectNode before, ObjectNode after, Predicate<ObjectNode> selector) {
+        // tag::lab-ch01-watch-event[]
+        // lab: A watcher only sees objects its selector matches. An object that matches
+        // lab: after the change is ADDED if it did not match before (or did not exist), else
+        // lab: MODIFIED. One that matched before but not after (deleted, or changed so that
+        // lab: it no longer matches) is DELETED. Anything else: null, nothing to send.
+        boolean matchedBefore = before != null && selector.test(before);
+        boolean matchesAfter = after != null && selector.test(after);
+        if (matchesAfter) {
+            return matchedBefore ? "MODIFIED" : "ADDED";
+        }
+        return matchedBefore ? "DELETED" : null;
+        // end::lab-ch01-watch-event[]
     }
 
     private static Duration timeout(String seconds) {
@@ -134,11 +183,61 @@ final class WatchStreamer {
         }
     }
 
-    private static long parseRevision(String rv) {
+    static long parseRevision(String rv) {
         try {
             return Long.parseLong(rv);
         } catch (NumberFormatException e) {
             throw ApiErrors.badRequest("invalid resourceVersion: " + rv);
+        }
+    }
+
+    /**
+     * The recent store events, decoded (and, on first use, encoded) once for every watcher.
+     * An entry is the object at one revision; entries are never modified once made, so
+     * watchers share them without copies. The oldest go when there are more than
+     * {@code capacity}: a watcher that far behind decodes again, which is only slower.
+     */
+    static final class SharedEvents {
+        private final Map<String, Entry> recent;   // guarded by this
+
+        SharedEvents(int capacity) {
+            this.recent = new LinkedHashMap<>(capacity, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+                    return size() > capacity;
+                }
+            };
+        }
+
+        /** The stored value as the API sends it: with its resourceVersion set to {@code revision}. */
+        synchronized Entry of(KeyValue kv, long revision) {
+            return recent.computeIfAbsent(kv.key() + "@" + revision, k -> {
+                ObjectNode object = Json.object(kv.value());
+                Json.child(object, "metadata").put("resourceVersion", String.valueOf(revision));
+                return new Entry(object);
+            });
+        }
+
+        static final class Entry {
+            private final ObjectNode object;
+            private volatile byte[] json;   // the object encoded, made by the first watcher that sends it
+
+            Entry(ObjectNode object) {
+                this.object = object;
+            }
+
+            ObjectNode object() {
+                return object;
+            }
+
+            byte[] json() {
+                byte[] encoded = json;
+                if (encoded == null) {
+                    encoded = Json.bytes(object);
+                    json = encoded;
+                }
+                return encoded;
+            }
         }
     }
 
@@ -158,14 +257,20 @@ final class WatchStreamer {
             this.clock = clock;
         }
 
-        void send(String eventType, ObjectNode object) throws IOException {
-            Object payload = object;
+        /** One event; {@code shared}, when there is one, holds the object already encoded. */
+        void send(String eventType, ObjectNode object, SharedEvents.Entry shared) throws IOException {
             if (table) {
-                payload = Tables.table(type, List.of(object), Json.text(object, "metadata.resourceVersion"), "",
-                        !columnsSent, clock.instant());
+                write(eventType, Tables.table(type, List.of(object), Json.text(object, "metadata.resourceVersion"),
+                        "", !columnsSent, clock.instant()));
                 columnsSent = true;
+                return;
             }
-            write(eventType, payload);
+            byte[] json = shared != null ? shared.json() : Json.bytes(object);
+            out.write(("{\"type\":\"" + eventType + "\",\"object\":").getBytes(StandardCharsets.UTF_8));
+            out.write(json);
+            out.write('}');
+            out.write('\n');
+            pending = true;
         }
 
         void bookmark(long revision) throws IOException {
