@@ -13,13 +13,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Flow;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,8 +31,6 @@ import org.junit.jupiter.api.Timeout;
 class ApiServerBenchmark {
 
     static final int CLIENTS = 8;
-    static final java.util.concurrent.atomic.AtomicReference<Exception> FIRST_ERROR =
-            new java.util.concurrent.atomic.AtomicReference<>();
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     static String pod(String name) {
@@ -102,20 +97,10 @@ class ApiServerBenchmark {
                     .body().replaceAll(".*\"resourceVersion\":\"(\\d+)\".*", "$1");
             long[] acked = new long[writes];
             long[][] arrivals = new long[watchers][writes];
-            AtomicInteger[] seen = new AtomicInteger[watchers];
-            CountDownLatch connected = new CountDownLatch(watchers);
-            CountDownLatch finished = new CountDownLatch(watchers);
-            // The watchers share one HTTP client with two threads: the figures are the server's, not
-            // a thousand client threads' competing for the same two cores.
-            ExecutorService clientThreads = Executors.newFixedThreadPool(2);
-            HttpClient watchClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .executor(clientThreads).build();
-            for (int w = 0; w < watchers; w++) {
-                seen[w] = new AtomicInteger();
-                watch(watchClient, pods + "?watch=true&resourceVersion=" + rv + "&timeoutSeconds=300", writes,
-                        arrivals[w], seen[w], connected, finished);
-            }
-            assertThat(connected.await(120, TimeUnit.SECONDS)).as("all watchers connected").isTrue();
+            int[] seen = new int[watchers];
+            WatchClients clients = new WatchClients(pods + "?watch=true&resourceVersion=" + rv + "&timeoutSeconds=300",
+                    arrivals, seen, writes);
+            assertThat(clients.connected().await(120, TimeUnit.SECONDS)).as("all watchers connected").isTrue();
             long interval = TimeUnit.SECONDS.toNanos(1) / 100;   // 100 writes per second
             long next = System.nanoTime();
             long start = System.nanoTime();
@@ -128,7 +113,7 @@ class ApiServerBenchmark {
                 acked[i] = System.nanoTime();
             }
             double writeSeconds = (System.nanoTime() - start) / 1e9;
-            boolean all = finished.await(120, TimeUnit.SECONDS);
+            boolean all = clients.finished().await(120, TimeUnit.SECONDS);
             // An event may arrive before the writer has read its own response: that latency counts as 0.
             long[] flat = new long[watchers * writes];
             int n = 0;
@@ -138,67 +123,16 @@ class ApiServerBenchmark {
                 }
             }
             Arrays.sort(flat);
-            int delivered = Arrays.stream(seen).mapToInt(AtomicInteger::get).sum();
+            int delivered = Arrays.stream(seen).sum();
             System.out.printf("BENCH watch fan-out, %d watchers, %d writes offered at 100/s, achieved %.0f/s: %d of %d events "
                     + "delivered; write response -> event at every watcher: p50 %.1f ms, p99 %.1f ms, max %.1f ms "
                     + "(target p99 <= 100 ms)%n", watchers, writes, writes / writeSeconds, delivered, watchers * writes,
                     pct(flat, 50), pct(flat, 99), flat[flat.length - 1] / 1e6);
-            clientThreads.shutdownNow();
-            assertThat(FIRST_ERROR.get()).as("a watcher failed").isNull();
+            clients.close();
+            assertThat(clients.failure()).as("a watcher failed").isNull();
             assertThat(all).as("every watcher finished").isTrue();
             assertThat(delivered).as("every watcher saw every write").isEqualTo(watchers * writes);
         }
-    }
-
-    /** One watcher: reads ADDED events and notes when each write's event arrived. */
-    private static void watch(HttpClient client, String url, int writes, long[] arrivals, AtomicInteger seen,
-                              CountDownLatch connected, CountDownLatch finished) {
-        Flow.Subscriber<String> lines = new Flow.Subscriber<>() {
-            private Flow.Subscription subscription;
-
-            @Override
-            public void onSubscribe(Flow.Subscription subscription) {
-                this.subscription = subscription;
-                subscription.request(Long.MAX_VALUE);
-            }
-
-            @Override
-            public void onNext(String line) {
-                long now = System.nanoTime();
-                int at = line.indexOf("\"name\":\"w-");
-                if (at >= 0) {
-                    arrivals[Integer.parseInt(line.substring(at + 10, line.indexOf('"', at + 10)))] = now;
-                    if (seen.incrementAndGet() == writes) {
-                        subscription.cancel();
-                        finished.countDown();
-                    }
-                }
-            }
-
-            @Override
-            public void onError(Throwable e) {
-                if (seen.get() < writes) {
-                    FIRST_ERROR.compareAndSet(null, new IllegalStateException("watcher failed", e));
-                    finished.countDown();
-                }
-            }
-
-            @Override
-            public void onComplete() {
-                if (seen.get() < writes) {
-                    finished.countDown();
-                }
-            }
-        };
-        client.sendAsync(HttpRequest.newBuilder(URI.create(url)).build(), info -> {
-            connected.countDown();   // the server sends the headers as soon as the watch is open
-            return HttpResponse.BodySubscribers.fromLineSubscriber(lines);
-        }).exceptionally(e -> {
-            FIRST_ERROR.compareAndSet(null, new IllegalStateException("watcher failed", e));
-            connected.countDown();
-            finished.countDown();
-            return null;
-        });
     }
 
     private static double pct(long[] sorted, int p) {

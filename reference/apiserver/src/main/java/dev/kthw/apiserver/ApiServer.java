@@ -45,12 +45,14 @@ public final class ApiServer implements AutoCloseable {
     private final Storage storage;
     private final Javalin app;
     private final Registry registry;
+    private final Handlers handlers;
     private final String host;
 
-    private ApiServer(Storage storage, Javalin app, Registry registry, String host) {
+    private ApiServer(Storage storage, Javalin app, Registry registry, Handlers handlers, String host) {
         this.storage = storage;
         this.app = app;
         this.registry = registry;
+        this.handlers = handlers;
         this.host = host;
     }
 
@@ -62,12 +64,13 @@ public final class ApiServer implements AutoCloseable {
             c.showJavalinBanner = false;
             c.http.disableCompression();                  // watch streams must flush as they go
             c.http.maxRequestSize = Handlers.MAX_BODY + 1;
-            c.jetty.threadPool = threadPool();            // one thread per open watch
+            c.http.asyncTimeout = 0;                      // a watch lasts as long as its timeoutSeconds
+            c.jetty.threadPool = threadPool();            // requests; open watches hold no thread
         });
         String address = config.bindAddress() + ":" + config.port();
         handlers.register(app, address);
         String host = config.bindAddress().equals("0.0.0.0") ? "127.0.0.1" : config.bindAddress();
-        ApiServer server = new ApiServer(storage, app, registry, host);
+        ApiServer server = new ApiServer(storage, app, registry, handlers, host);
         server.createSystemNamespaces();                  // default, kube-system, ... before anyone can ask
         app.start(config.bindAddress(), config.port());                             // listen
         return server;
@@ -129,7 +132,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private static QueuedThreadPool threadPool() {
-        QueuedThreadPool pool = new QueuedThreadPool(2000, 8, 60_000);
+        QueuedThreadPool pool = new QueuedThreadPool(250, 8, 60_000);
         pool.setName("apiserver");
         return pool;
     }
@@ -137,6 +140,7 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        handlers.close();
         storage.close();
     }
 }

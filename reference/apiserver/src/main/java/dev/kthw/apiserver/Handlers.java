@@ -51,6 +51,11 @@ final class Handlers {
         this.watches = new WatchStreamer(registry, clock);
     }
 
+    /** Stops the threads that serve open watches. */
+    void close() {
+        watches.close();
+    }
+
     void register(Javalin app, String serverAddress) {
         app.get("/version", ctx -> json(ctx, 200, Discovery.version()));
         for (String probe : List.of("/healthz", "/livez", "/readyz")) {

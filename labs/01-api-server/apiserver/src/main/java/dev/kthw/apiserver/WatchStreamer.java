@@ -6,8 +6,10 @@ import dev.kthw.store.KeyValue;
 import dev.kthw.store.Watch;
 import dev.kthw.store.WatchEvent;
 import io.javalin.http.Context;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,6 +17,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 
@@ -33,55 +36,61 @@ import java.util.function.Predicate;
  * without replaying. The stream ends after timeoutSeconds (default: 30 to 60 minutes,
  * spread out as kube-apiserver does, so clients do not all reconnect at once).
  *
- * <p>Each watch holds one server thread while it lasts. kube-apiserver multiplexes
- * watchers over a cache instead; we keep the simple shape and give Jetty enough threads.
- * What we do share is the work per change: a write is decoded once and encoded once
- * ({@link SharedEvents}), not once per watcher, so a thousand watchers cost a thousand
- * copies of the same bytes, not a thousand JSON parsers.
+ * <p>A watch holds no server thread while it waits: the request becomes asynchronous,
+ * and the {@link WatchPump}'s few threads serve every open watch in turn. The work per
+ * change is shared too: a write is decoded once and encoded once ({@link SharedEvents}),
+ * not once per watcher, so a thousand watchers cost a thousand copies of the same bytes,
+ * not a thousand JSON parsers.
  */
 final class WatchStreamer {
 
-    private static final Duration POLL = Duration.ofSeconds(1);
     private static final Duration BOOKMARK_EVERY = Duration.ofMinutes(1);
+    /** A client this far behind in reading is sent nothing more until it catches up. */
+    private static final int MAX_PENDING_BYTES = 4 << 20;
 
     private final Registry registry;
     private final Clock clock;
     private final SharedEvents shared = new SharedEvents(4096);
+    private final WatchPump pump;
 
     WatchStreamer(Registry registry, Clock clock) {
         this.registry = registry;
         this.clock = clock;
+        this.pump = new WatchPump(clock, Math.max(2, Runtime.getRuntime().availableProcessors()));
     }
 
     /** Where a watch starts: the objects to send first as ADDED, and the revision to follow the store from. */
     record Start(List<ObjectNode> initial, long fromRevision) {
     }
 
-    void stream(Context ctx, Target target, Predicate<ObjectNode> selector, boolean table) throws IOException {
+    void stream(Context ctx, Target target, Predicate<ObjectNode> selector, boolean table) {
         Start start = start(target, ctx.queryParam("resourceVersion"), selector);
-        Duration timeout = timeout(ctx.queryParam("timeoutSeconds"));
-        boolean bookmarks = "true".equals(ctx.queryParam("allowWatchBookmarks"));
+        Instant now = clock.instant();
+        Instant end = now.plus(timeout(ctx.queryParam("timeoutSeconds")));
+        Instant firstBookmark = "true".equals(ctx.queryParam("allowWatchBookmarks")) ? now.plus(BOOKMARK_EVERY) : null;
         ctx.status(200).contentType("application/json");
         ctx.res().setHeader("Transfer-Encoding", "chunked");
-        ctx.res().flushBuffer();   // send the headers now: a client waits for them before it reads events
-        OutputStream out = ctx.res().getOutputStream();
-        Frames frames = new Frames(out, target.type(), table, clock);
-        Watch watch;
-        try {
-            watch = registry.watch(target.type(), target.namespace(), start.fromRevision());
-        } catch (ApiException expired) {
-            frames.error(expired.status());
-            return;
-        }
-        try (watch) {
-            for (ObjectNode object : start.initial()) {
-                frames.send("ADDED", object, null);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        // Javalin makes the request asynchronous, then calls this; the response ends when done completes.
+        ctx.future(() -> {
+            ClientWatch watch = new ClientWatch(ctx, target.type(), selector, table, start, end, firstBookmark, done);
+            try {
+                try {
+                    watch.open(registry.watch(target.type(), target.namespace(), start.fromRevision()));
+                } catch (ApiException expired) {
+                    watch.failWith(expired.status());
+                }
+            } catch (IOException clientWentAway) {
+                done.complete(null);
+                return done;
             }
-            frames.flush();
-            follow(watch, frames, selector, timeout, bookmarks, start.fromRevision());
-        } catch (IOException clientWentAway) {
-            // The client closed the connection: nothing to tell anyone, the watch closes.
-        }
+            pump.add(watch);
+            return done;
+        });
+    }
+
+    void close() {
+        pump.close();
     }
 
     /**
@@ -96,54 +105,6 @@ final class WatchStreamer {
         // its items to send first. Otherwise: nothing to send first, and start after
         // the given revision (parseRevision turns a bad one into a 400).
         throw new UnsupportedOperationException("lab 01, task watch-start: not written yet (see labs/01-api-server/README.adoc)");
-    }
-
-    private void follow(Watch watch, Frames frames, Predicate<ObjectNode> selector, Duration timeout,
-                        boolean bookmarks, long from) throws IOException {
-        Instant end = clock.instant().plus(timeout);
-        Instant nextBookmark = clock.instant().plus(BOOKMARK_EVERY);
-        long revision = from;
-        while (clock.instant().isBefore(end)) {
-            WatchEvent event;
-            try {
-                // Take what is already queued without waiting, and flush only when the queue is
-                // empty: a watcher that fell behind catches up in large writes, not one per event.
-                event = watch.next(Duration.ZERO);
-                if (event == null) {
-                    frames.flush();
-                    event = watch.next(POLL);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            if (event instanceof WatchEvent.Ended) {
-                return;
-            }
-            if (event instanceof WatchEvent.Put put) {
-                revision = put.revision();
-                SharedEvents.Entry after = shared.of(put.kv(), put.revision());
-                ObjectNode before = put.previous() == null ? null
-                        : shared.of(put.previous(), put.previous().modRevision()).object();
-                String type = eventType(before, after.object(), selector);
-                if (type != null) {
-                    frames.send(type, after.object(), after);
-                }
-            } else if (event instanceof WatchEvent.Delete delete) {
-                revision = delete.revision();
-                // A deleted object is sent as it last was, at the revision of its deletion.
-                SharedEvents.Entry last = shared.of(delete.previous(), delete.revision());
-                String type = eventType(last.object(), null, selector);
-                if (type != null) {
-                    frames.send(type, last.object(), last);
-                }
-            }
-            if (bookmarks && !clock.instant().isBefore(nextBookmark)) {
-                frames.bookmark(revision);
-                nextBookmark = clock.instant().plus(BOOKMARK_EVERY);
-            }
-        }
-        frames.flush();
     }
 
     /**
@@ -177,6 +138,148 @@ final class WatchStreamer {
             return Long.parseLong(rv);
         } catch (NumberFormatException e) {
             throw ApiErrors.badRequest("invalid resourceVersion: " + rv);
+        }
+    }
+
+    /**
+     * One client's watch: its store watch, its selector, and the bytes on their way to the
+     * client. The pump's thread and Jetty's (telling us the client can take more, or is
+     * gone) both touch it, so every method that reads or writes its state is synchronized.
+     */
+    private final class ClientWatch implements WatchPump.Turn, WriteListener {
+        private final Context ctx;
+        private final Predicate<ObjectNode> selector;
+        private final ByteArrayOutputStream pending = new ByteArrayOutputStream();   // not yet written
+        private final Frames frames;
+        private final Instant end;
+        private final CompletableFuture<Void> done;
+        private Instant nextBookmark;   // null: the client did not ask for bookmarks
+        private ServletOutputStream out;
+        private Watch watch;            // null after an ERROR event: nothing more will come
+        private long revision;
+        private boolean ending;         // send what is pending, then end the response
+        private boolean finished;
+
+        ClientWatch(Context ctx, ResourceType type, Predicate<ObjectNode> selector, boolean table, Start start,
+                    Instant end, Instant firstBookmark, CompletableFuture<Void> done) {
+            this.ctx = ctx;
+            this.selector = selector;
+            this.frames = new Frames(pending, type, table, clock);
+            this.end = end;
+            this.nextBookmark = firstBookmark;
+            this.done = done;
+            this.revision = start.fromRevision();
+            for (ObjectNode object : start.initial()) {
+                frames.send("ADDED", object, null);
+            }
+        }
+
+        /** Switches the response to non-blocking writes and sends the headers. */
+        synchronized void open(Watch storeWatch) throws IOException {
+            this.watch = storeWatch;
+            out = ctx.res().getOutputStream();
+            out.setWriteListener(this);
+            if (out.isReady()) {
+                out.flush();   // the headers: a client waits for them before it reads events
+            }
+        }
+
+        synchronized void failWith(Object status) throws IOException {
+            out = ctx.res().getOutputStream();
+            out.setWriteListener(this);
+            frames.error(status);
+            ending = true;
+        }
+
+        @Override
+        public synchronized boolean take(Instant now) {
+            if (finished) {
+                return false;
+            }
+            boolean worked = false;
+            try {
+                while (!ending && watch != null && pending.size() < MAX_PENDING_BYTES) {
+                    WatchEvent event = watch.next(Duration.ZERO);
+                    if (event == null) {
+                        break;
+                    }
+                    deliver(event);
+                    worked = true;
+                }
+                if (!now.isBefore(end)) {
+                    ending = true;
+                }
+                if (nextBookmark != null && !now.isBefore(nextBookmark) && !ending) {
+                    frames.bookmark(revision);
+                    nextBookmark = now.plus(BOOKMARK_EVERY);
+                }
+                if (pending.size() > 0 && out.isReady()) {
+                    out.write(pending.toByteArray());
+                    pending.reset();
+                    worked = true;
+                    if (out.isReady()) {
+                        out.flush();
+                    }
+                }
+                if (ending && pending.size() == 0 && out.isReady()) {
+                    finish();
+                }
+            } catch (IOException | RuntimeException clientWentAway) {
+                finish();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                finish();
+            }
+            return worked;
+        }
+
+        /** One store event, as this client sees it. */
+        private void deliver(WatchEvent event) {
+            if (event instanceof WatchEvent.Ended) {
+                ending = true;
+            } else if (event instanceof WatchEvent.Put put) {
+                revision = put.revision();
+                SharedEvents.Entry after = shared.of(put.kv(), put.revision());
+                ObjectNode before = put.previous() == null ? null
+                        : shared.of(put.previous(), put.previous().modRevision()).object();
+                String type = eventType(before, after.object(), selector);
+                if (type != null) {
+                    frames.send(type, after.object(), after);
+                }
+            } else if (event instanceof WatchEvent.Delete delete) {
+                revision = delete.revision();
+                // A deleted object is sent as it last was, at the revision of its deletion.
+                SharedEvents.Entry last = shared.of(delete.previous(), delete.revision());
+                String type = eventType(last.object(), null, selector);
+                if (type != null) {
+                    frames.send(type, last.object(), last);
+                }
+            }
+        }
+
+        private void finish() {
+            if (!finished) {
+                finished = true;
+                if (watch != null) {
+                    watch.close();
+                }
+                done.complete(null);
+            }
+        }
+
+        @Override
+        public synchronized boolean finished() {
+            return finished;
+        }
+
+        @Override
+        public void onWritePossible() {
+            // Nothing to do here: the pump's next pass sees out.isReady() and writes.
+        }
+
+        @Override
+        public synchronized void onError(Throwable clientWentAway) {
+            finish();
         }
     }
 
@@ -230,16 +333,15 @@ final class WatchStreamer {
         }
     }
 
-    /** Writes watch events as lines of JSON; in Table form, each object becomes a one-row Table. */
+    /** Watch events as lines of JSON, into a buffer; in Table form, each object becomes a one-row Table. */
     private static final class Frames {
-        private final OutputStream out;
+        private final ByteArrayOutputStream out;
         private final ResourceType type;
         private final boolean table;
         private final Clock clock;
         private boolean columnsSent;
-        private boolean pending;
 
-        Frames(OutputStream out, ResourceType type, boolean table, Clock clock) {
+        Frames(ByteArrayOutputStream out, ResourceType type, boolean table, Clock clock) {
             this.out = out;
             this.type = type;
             this.table = table;
@@ -247,7 +349,7 @@ final class WatchStreamer {
         }
 
         /** One event; {@code shared}, when there is one, holds the object already encoded. */
-        void send(String eventType, ObjectNode object, SharedEvents.Entry shared) throws IOException {
+        void send(String eventType, ObjectNode object, SharedEvents.Entry shared) {
             if (table) {
                 write(eventType, Tables.table(type, List.of(object), Json.text(object, "metadata.resourceVersion"),
                         "", !columnsSent, clock.instant()));
@@ -255,38 +357,28 @@ final class WatchStreamer {
                 return;
             }
             byte[] json = shared != null ? shared.json() : Json.bytes(object);
-            out.write(("{\"type\":\"" + eventType + "\",\"object\":").getBytes(StandardCharsets.UTF_8));
-            out.write(json);
+            out.writeBytes(("{\"type\":\"" + eventType + "\",\"object\":").getBytes(StandardCharsets.UTF_8));
+            out.writeBytes(json);
             out.write('}');
             out.write('\n');
-            pending = true;
         }
 
-        void bookmark(long revision) throws IOException {
+        void bookmark(long revision) {
             ObjectNode object = Json.MAPPER.createObjectNode().put("kind", type.kind())
                     .put("apiVersion", type.apiVersion());
             object.putObject("metadata").put("resourceVersion", String.valueOf(revision));
             write("BOOKMARK", object);
         }
 
-        void error(Object status) throws IOException {
+        void error(Object status) {
             write("ERROR", status);
-            flush();
         }
 
-        private void write(String eventType, Object object) throws IOException {
+        private void write(String eventType, Object object) {
             ObjectNode event = Json.MAPPER.createObjectNode().put("type", eventType);
             event.set("object", Json.MAPPER.valueToTree(object));
-            out.write(Json.MAPPER.writeValueAsBytes(event));
+            out.writeBytes(Json.bytes(event));
             out.write('\n');
-            pending = true;
-        }
-
-        void flush() throws IOException {
-            if (pending) {
-                out.flush();
-                pending = false;
-            }
         }
     }
 }
