@@ -56,8 +56,8 @@ final class Handlers {
         for (String probe : List.of("/healthz", "/livez", "/readyz")) {
             app.get(probe, ctx -> ctx.contentType("text/plain").result("ok"));
         }
-        app.get("/api", ctx -> json(ctx, 200, Discovery.coreVersions(serverAddress)));
-        app.get("/apis", ctx -> json(ctx, 200, Discovery.groups()));
+        app.get("/api", ctx -> discovery(ctx, true, Discovery.coreVersions(serverAddress)));
+        app.get("/apis", ctx -> discovery(ctx, false, Discovery.groups()));
         // kubectl create/apply validate against OpenAPI; an empty v2 document is accepted by every version.
         app.get("/openapi/v2", ctx -> ctx.status(200).contentType(OPENAPI_V2_PROTOBUF).result(new byte[0]));
         for (HandlerType method : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH,
@@ -70,15 +70,32 @@ final class Handlers {
                 "Internal error occurred: " + e, null)));
     }
 
+    /**
+     * {@code /api} and {@code /apis}: aggregated discovery when the client asks for it, the
+     * legacy list of group/versions otherwise. The answer depends on Accept, so says so in
+     * Vary, for caches between kubectl and us.
+     */
+    private static void discovery(Context ctx, boolean core, ObjectNode legacy) {
+        ctx.header("Vary", "Accept");
+        String version = Discovery.negotiate(ctx.header("Accept"));
+        if (version == null) {
+            json(ctx, 200, legacy);
+            return;
+        }
+        json(ctx, 200, Discovery.aggregated(core, version));
+        // Exactly as asked for: Jetty would add ";charset=utf-8" to a media type it does not know.
+        ctx.res().setCharacterEncoding(null);
+        ctx.contentType(Discovery.aggregatedContentType(version));
+    }
+
     private void dispatch(Context ctx) throws IOException {
         String path = ctx.path();
-        String groupVersion = groupVersionOnly(path);
-        if (groupVersion != null) {
-            ObjectNode resources = ctx.method() == HandlerType.GET ? Discovery.resources(groupVersion) : null;
-            if (resources == null) {
+        if (isDiscoveryPath(path)) {
+            ObjectNode document = ctx.method() == HandlerType.GET ? discoveryDocument(path) : null;
+            if (document == null) {
                 throw ApiErrors.pathNotFound();
             }
-            json(ctx, 200, resources);
+            json(ctx, 200, document);
             return;
         }
         Target target = Target.parse(path);
@@ -317,16 +334,23 @@ final class Handlers {
         }
     }
 
-    /** {@code /api/v1} or {@code /apis/apps/v1} alone: a discovery document, not a resource. */
-    private static String groupVersionOnly(String path) {
-        String[] s = java.util.Arrays.stream(path.split("/")).filter(p -> !p.isEmpty()).toArray(String[]::new);
-        if (s.length == 2 && s[0].equals("api")) {
-            return s[1];
+    /** {@code /api/v1}, {@code /apis/apps/v1} or {@code /apis/apps} alone: a discovery document, not a resource. */
+    private static boolean isDiscoveryPath(String path) {
+        String[] s = segments(path);
+        return s.length == 2 || (s.length == 3 && s[0].equals("apis"));
+    }
+
+    /** The resources of a group/version ({@code APIResourceList}) or a named group's versions ({@code APIGroup}). */
+    private static ObjectNode discoveryDocument(String path) {
+        String[] s = segments(path);
+        if (s[0].equals("api")) {
+            return Discovery.resources(s[1]);
         }
-        if (s.length == 3 && s[0].equals("apis")) {
-            return s[1] + "/" + s[2];
-        }
-        return null;
+        return s.length == 2 ? Discovery.group(s[1]) : Discovery.resources(s[1] + "/" + s[2]);
+    }
+
+    private static String[] segments(String path) {
+        return java.util.Arrays.stream(path.split("/")).filter(p -> !p.isEmpty()).toArray(String[]::new);
     }
 
     static void json(Context ctx, int code, Object body) {
