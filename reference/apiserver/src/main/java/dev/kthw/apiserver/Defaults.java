@@ -31,6 +31,7 @@ final class Defaults {
                 object.putObject("status").put("phase", "Pending").put("qosClass", qosClass(object.path("spec")));
             }
             case "Deployment", "ReplicaSet", "DaemonSet" -> object.putObject("status");
+            case "Service" -> object.putObject("status").putObject("loadBalancer");
             default -> {
             }
         }
@@ -136,14 +137,31 @@ final class Defaults {
         return colon > slash ? withoutDigest.substring(colon + 1) : "";
     }
 
+    /**
+     * SetDefaults_Service, plus the IP families kube-apiserver's allocator fills in. A headless
+     * Service without a selector may have addresses of both families, so it defaults to
+     * RequireDualStack; in our IPv4-only cluster its families are still just IPv4. The cluster
+     * IP and node ports are the {@link ServiceAllocator}'s.
+     */
     private static void service(ObjectNode spec) {
         putIfAbsent(spec, "type", "ClusterIP");
+        String type = spec.path("type").asText();
         putIfAbsent(spec, "sessionAffinity", "None");
-        putIfAbsent(spec, "internalTrafficPolicy", "Cluster");
-        if (!spec.has("ipFamilies")) {
-            spec.putArray("ipFamilies").add("IPv4");
+        if (!type.equals("ExternalName")) {
+            putIfAbsent(spec, "internalTrafficPolicy", "Cluster");
+            if (!spec.has("ipFamilies")) {
+                spec.putArray("ipFamilies").add("IPv4");
+            }
+            boolean headless = spec.path("clusterIP").asText("").equals("None");
+            putIfAbsent(spec, "ipFamilyPolicy", headless && spec.path("selector").isEmpty()
+                    ? "RequireDualStack" : "SingleStack");
         }
-        putIfAbsent(spec, "ipFamilyPolicy", "SingleStack");
+        if (type.equals("NodePort") || type.equals("LoadBalancer")) {
+            putIfAbsent(spec, "externalTrafficPolicy", "Cluster");
+        }
+        if (type.equals("LoadBalancer")) {
+            putIfAbsent(spec, "allocateLoadBalancerNodePorts", true);
+        }
         for (JsonNode port : spec.path("ports")) {
             if (port instanceof ObjectNode p) {
                 putIfAbsent(p, "protocol", "TCP");
