@@ -122,7 +122,7 @@ final class Handlers {
             return;
         }
         switch (method.name()) {
-            case "GET" -> json(ctx, 200, registry.get(target.type(), target.namespace(), target.name()));
+            case "GET" -> get(ctx, target);
             case "PUT" -> update(ctx, target, decodeBody(ctx, target));
             case "PATCH" -> patch(ctx, target);
             case "DELETE" -> delete(ctx, target);
@@ -182,6 +182,17 @@ final class Handlers {
             Json.child(object, "metadata").remove("resourceVersion");
         }
         update(ctx, target, object);
+    }
+
+    /** One object; as a one-row Table when kubectl asks for one ({@code kubectl get pod web}). */
+    private void get(Context ctx, Target target) {
+        ObjectNode object = registry.get(target.type(), target.namespace(), target.name());
+        if (wantsTable(ctx)) {
+            json(ctx, 200, Tables.table(target.type(), List.of(object), Json.text(object, "metadata.resourceVersion"),
+                    null, true, clock.instant()));
+            return;
+        }
+        json(ctx, 200, object);
     }
 
     private void delete(Context ctx, Target target) throws IOException {
