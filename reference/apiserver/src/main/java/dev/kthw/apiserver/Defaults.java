@@ -1,6 +1,7 @@
 package dev.kthw.apiserver;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -29,6 +30,7 @@ final class Defaults {
             }
             case "Pod" -> {
                 object.putObject("status").put("phase", "Pending").put("qosClass", qosClass(object.path("spec")));
+                defaultTolerationSeconds(Json.child(object, "spec"));
             }
             case "Deployment", "ReplicaSet", "DaemonSet" -> object.putObject("status");
             case "Service" -> object.putObject("status").putObject("loadBalancer");
@@ -83,6 +85,28 @@ final class Defaults {
                 }
             }
             default -> {
+            }
+        }
+    }
+
+    /**
+     * The DefaultTolerationSeconds admission plugin: a pod stays on a node that is not ready or
+     * unreachable for 5 minutes before it is evicted, unless it says otherwise.
+     */
+    private static void defaultTolerationSeconds(ObjectNode spec) {
+        for (String key : new String[] {"node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"}) {
+            boolean tolerated = false;
+            for (JsonNode t : spec.path("tolerations")) {
+                String effect = t.path("effect").asText("");
+                tolerated |= (effect.isEmpty() || effect.equals("NoExecute"))
+                        && (t.path("key").asText("").equals(key) || t.path("key").asText("").isEmpty()
+                        && t.path("operator").asText("").equals("Exists"));
+            }
+            if (!tolerated) {
+                ArrayNode tolerations = spec.has("tolerations") && spec.get("tolerations").isArray()
+                        ? (ArrayNode) spec.get("tolerations") : spec.putArray("tolerations");
+                tolerations.addObject().put("key", key).put("operator", "Exists").put("effect", "NoExecute")
+                        .put("tolerationSeconds", 300);
             }
         }
     }

@@ -109,8 +109,8 @@ final class Handlers {
                 }
             } else if (method == HandlerType.POST && (target.namespace() != null || !target.type().namespaced())) {
                 create(ctx, target);
-            } else if (method == HandlerType.DELETE) {
-                deleteCollection(ctx, target);
+            } else if (method == HandlerType.DELETE && !target.type().kind().equals("Namespace")) {
+                deleteCollection(ctx, target);     // namespaces go one at a time, as discovery says
             } else {
                 throw ApiErrors.methodNotAllowed();
             }

@@ -288,6 +288,9 @@ class KubectlSessionTest {
             List<String> describedPod = ok(kubectl("-n", ns, "describe", "pod", "web"), "Name:").lines();
             assertThat(describedPod).contains("Namespace: " + ns, "Status: Pending", "Events:",
                     "Type Reason Age From Message", "---- ------ ---- ---- -------");
+            assertThat(describedPod).as("DefaultTolerationSeconds admission")
+                    .contains("Tolerations: node.kubernetes.io/not-ready:NoExecute op=Exists for 300s",
+                            "node.kubernetes.io/unreachable:NoExecute op=Exists for 300s");
             assertThat(describedPod).anyMatch(l -> l.matches("Normal Scheduled \\S+ default-scheduler Successfully "
                     + "assigned " + ns + "/web to " + node));
             List<String> describedDeploy = ok(kubectl("-n", ns, "describe", "deploy", "nginx-deployment"), "").lines();
