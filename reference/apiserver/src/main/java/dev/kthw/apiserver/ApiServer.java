@@ -27,11 +27,23 @@ public final class ApiServer implements AutoCloseable {
      * @param bindAddress  where to listen ({@code --bind-address})
      * @param port         the plain-HTTP port ({@code --port}; 0 picks a free one)
      * @param etcdPrefix   the key prefix in the store ({@code --etcd-prefix})
+     * @param serviceClusterIPRange the CIDR Services' cluster IPs come from
+     *                     ({@code --service-cluster-ip-range}; kubeadm's 10.96.0.0/12 by default)
+     * @param serviceNodePortRange  the ports NodePort Services get ({@code --service-node-port-range})
      */
-    public record Config(String bindAddress, int port, String etcdPrefix) {
+    public record Config(String bindAddress, int port, String etcdPrefix, String serviceClusterIPRange,
+                         String serviceNodePortRange) {
         public Config {
             Objects.requireNonNull(bindAddress, "bindAddress");
             Objects.requireNonNull(etcdPrefix, "etcdPrefix");
+            Objects.requireNonNull(serviceClusterIPRange, "serviceClusterIPRange");
+            Objects.requireNonNull(serviceNodePortRange, "serviceNodePortRange");
+        }
+
+        /** The default Service ranges. */
+        public Config(String bindAddress, int port, String etcdPrefix) {
+            this(bindAddress, port, etcdPrefix, ServiceAllocator.DEFAULT_CLUSTER_IP_RANGE,
+                    ServiceAllocator.DEFAULT_NODE_PORT_RANGE);
         }
 
         public static Config defaults() {
@@ -58,7 +70,8 @@ public final class ApiServer implements AutoCloseable {
 
     /** Starts an API server over {@code storage}; it owns the store from now on and closes it. */
     public static ApiServer start(Config config, Storage storage, Clock clock) {
-        Registry registry = new Registry(storage, clock, config.etcdPrefix());     // objects over the store
+        Registry registry = new Registry(storage, clock, config.etcdPrefix(),        // objects over the store
+                config.serviceClusterIPRange(), config.serviceNodePortRange());
         Handlers handlers = new Handlers(registry, clock);                          // REST over the registry
         Javalin app = Javalin.create(c -> {
             c.showJavalinBanner = false;

@@ -1,6 +1,7 @@
 package dev.kthw.apiserver;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -29,8 +30,10 @@ final class Defaults {
             }
             case "Pod" -> {
                 object.putObject("status").put("phase", "Pending").put("qosClass", qosClass(object.path("spec")));
+                defaultTolerationSeconds(Json.child(object, "spec"));
             }
             case "Deployment", "ReplicaSet", "DaemonSet" -> object.putObject("status");
+            case "Service" -> object.putObject("status").putObject("loadBalancer");
             default -> {
             }
         }
@@ -86,6 +89,28 @@ final class Defaults {
         }
     }
 
+    /**
+     * The DefaultTolerationSeconds admission plugin: a pod stays on a node that is not ready or
+     * unreachable for 5 minutes before it is evicted, unless it says otherwise.
+     */
+    private static void defaultTolerationSeconds(ObjectNode spec) {
+        for (String key : new String[] {"node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"}) {
+            boolean tolerated = false;
+            for (JsonNode t : spec.path("tolerations")) {
+                String effect = t.path("effect").asText("");
+                tolerated |= (effect.isEmpty() || effect.equals("NoExecute"))
+                        && (t.path("key").asText("").equals(key) || t.path("key").asText("").isEmpty()
+                        && t.path("operator").asText("").equals("Exists"));
+            }
+            if (!tolerated) {
+                ArrayNode tolerations = spec.has("tolerations") && spec.get("tolerations").isArray()
+                        ? (ArrayNode) spec.get("tolerations") : spec.putArray("tolerations");
+                tolerations.addObject().put("key", key).put("operator", "Exists").put("effect", "NoExecute")
+                        .put("tolerationSeconds", 300);
+            }
+        }
+    }
+
     /** SetDefaults_PodSpec and SetDefaults_Container, plus what the Priority admission sets. */
     private static void podSpec(ObjectNode spec) {
         putIfAbsent(spec, "restartPolicy", "Always");
@@ -136,14 +161,31 @@ final class Defaults {
         return colon > slash ? withoutDigest.substring(colon + 1) : "";
     }
 
+    /**
+     * SetDefaults_Service, plus the IP families kube-apiserver's allocator fills in. A headless
+     * Service without a selector may have addresses of both families, so it defaults to
+     * RequireDualStack; in our IPv4-only cluster its families are still just IPv4. The cluster
+     * IP and node ports are the {@link ServiceAllocator}'s.
+     */
     private static void service(ObjectNode spec) {
         putIfAbsent(spec, "type", "ClusterIP");
+        String type = spec.path("type").asText();
         putIfAbsent(spec, "sessionAffinity", "None");
-        putIfAbsent(spec, "internalTrafficPolicy", "Cluster");
-        if (!spec.has("ipFamilies")) {
-            spec.putArray("ipFamilies").add("IPv4");
+        if (!type.equals("ExternalName")) {
+            putIfAbsent(spec, "internalTrafficPolicy", "Cluster");
+            if (!spec.has("ipFamilies")) {
+                spec.putArray("ipFamilies").add("IPv4");
+            }
+            boolean headless = spec.path("clusterIP").asText("").equals("None");
+            putIfAbsent(spec, "ipFamilyPolicy", headless && spec.path("selector").isEmpty()
+                    ? "RequireDualStack" : "SingleStack");
         }
-        putIfAbsent(spec, "ipFamilyPolicy", "SingleStack");
+        if (type.equals("NodePort") || type.equals("LoadBalancer")) {
+            putIfAbsent(spec, "externalTrafficPolicy", "Cluster");
+        }
+        if (type.equals("LoadBalancer")) {
+            putIfAbsent(spec, "allocateLoadBalancerNodePorts", true);
+        }
         for (JsonNode port : spec.path("ports")) {
             if (port instanceof ObjectNode p) {
                 putIfAbsent(p, "protocol", "TCP");

@@ -61,8 +61,8 @@ final class Handlers {
         for (String probe : List.of("/healthz", "/livez", "/readyz")) {
             app.get(probe, ctx -> ctx.contentType("text/plain").result("ok"));
         }
-        app.get("/api", ctx -> json(ctx, 200, Discovery.coreVersions(serverAddress)));
-        app.get("/apis", ctx -> json(ctx, 200, Discovery.groups()));
+        app.get("/api", ctx -> discovery(ctx, true, Discovery.coreVersions(serverAddress)));
+        app.get("/apis", ctx -> discovery(ctx, false, Discovery.groups()));
         // kubectl create/apply validate against OpenAPI; an empty v2 document is accepted by every version.
         app.get("/openapi/v2", ctx -> ctx.status(200).contentType(OPENAPI_V2_PROTOBUF).result(new byte[0]));
         for (HandlerType method : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH,
@@ -75,15 +75,32 @@ final class Handlers {
                 "Internal error occurred: " + e, null)));
     }
 
+    /**
+     * {@code /api} and {@code /apis}: aggregated discovery when the client asks for it, the
+     * legacy list of group/versions otherwise. The answer depends on Accept, so says so in
+     * Vary, for caches between kubectl and us.
+     */
+    private static void discovery(Context ctx, boolean core, ObjectNode legacy) {
+        ctx.header("Vary", "Accept");
+        String version = Discovery.negotiate(ctx.header("Accept"));
+        if (version == null) {
+            json(ctx, 200, legacy);
+            return;
+        }
+        json(ctx, 200, Discovery.aggregated(core, version));
+        // Exactly as asked for: Jetty would add ";charset=utf-8" to a media type it does not know.
+        ctx.res().setCharacterEncoding(null);
+        ctx.contentType(Discovery.aggregatedContentType(version));
+    }
+
     private void dispatch(Context ctx) throws IOException {
         String path = ctx.path();
-        String groupVersion = groupVersionOnly(path);
-        if (groupVersion != null) {
-            ObjectNode resources = ctx.method() == HandlerType.GET ? Discovery.resources(groupVersion) : null;
-            if (resources == null) {
+        if (isDiscoveryPath(path)) {
+            ObjectNode document = ctx.method() == HandlerType.GET ? discoveryDocument(path) : null;
+            if (document == null) {
                 throw ApiErrors.pathNotFound();
             }
-            json(ctx, 200, resources);
+            json(ctx, 200, document);
             return;
         }
         Target target = Target.parse(path);
@@ -97,8 +114,8 @@ final class Handlers {
                 }
             } else if (method == HandlerType.POST && (target.namespace() != null || !target.type().namespaced())) {
                 create(ctx, target);
-            } else if (method == HandlerType.DELETE) {
-                deleteCollection(ctx, target);
+            } else if (method == HandlerType.DELETE && !target.type().kind().equals("Namespace")) {
+                deleteCollection(ctx, target);     // namespaces go one at a time, as discovery says
             } else {
                 throw ApiErrors.methodNotAllowed();
             }
@@ -110,7 +127,7 @@ final class Handlers {
             return;
         }
         switch (method.name()) {
-            case "GET" -> json(ctx, 200, registry.get(target.type(), target.namespace(), target.name()));
+            case "GET" -> get(ctx, target);
             case "PUT" -> update(ctx, target, decodeBody(ctx, target));
             case "PATCH" -> patch(ctx, target);
             case "DELETE" -> delete(ctx, target);
@@ -170,6 +187,17 @@ final class Handlers {
             Json.child(object, "metadata").remove("resourceVersion");
         }
         update(ctx, target, object);
+    }
+
+    /** One object; as a one-row Table when kubectl asks for one ({@code kubectl get pod web}). */
+    private void get(Context ctx, Target target) {
+        ObjectNode object = registry.get(target.type(), target.namespace(), target.name());
+        if (wantsTable(ctx)) {
+            json(ctx, 200, Tables.table(target.type(), List.of(object), Json.text(object, "metadata.resourceVersion"),
+                    null, true, clock.instant()));
+            return;
+        }
+        json(ctx, 200, object);
     }
 
     private void delete(Context ctx, Target target) throws IOException {
@@ -325,16 +353,23 @@ final class Handlers {
         }
     }
 
-    /** {@code /api/v1} or {@code /apis/apps/v1} alone: a discovery document, not a resource. */
-    private static String groupVersionOnly(String path) {
-        String[] s = java.util.Arrays.stream(path.split("/")).filter(p -> !p.isEmpty()).toArray(String[]::new);
-        if (s.length == 2 && s[0].equals("api")) {
-            return s[1];
+    /** {@code /api/v1}, {@code /apis/apps/v1} or {@code /apis/apps} alone: a discovery document, not a resource. */
+    private static boolean isDiscoveryPath(String path) {
+        String[] s = segments(path);
+        return s.length == 2 || (s.length == 3 && s[0].equals("apis"));
+    }
+
+    /** The resources of a group/version ({@code APIResourceList}) or a named group's versions ({@code APIGroup}). */
+    private static ObjectNode discoveryDocument(String path) {
+        String[] s = segments(path);
+        if (s[0].equals("api")) {
+            return Discovery.resources(s[1]);
         }
-        if (s.length == 3 && s[0].equals("apis")) {
-            return s[1] + "/" + s[2];
-        }
-        return null;
+        return s.length == 2 ? Discovery.group(s[1]) : Discovery.resources(s[1] + "/" + s[2]);
+    }
+
+    private static String[] segments(String path) {
+        return java.util.Arrays.stream(path.split("/")).filter(p -> !p.isEmpty()).toArray(String[]::new);
     }
 
     static void json(Context ctx, int code, Object body) {

@@ -27,6 +27,7 @@ final class KindValidation {
         switch (type.kind()) {
             case "Pod" -> podSpec(object.path("spec"), "spec", errors);
             case "Deployment", "ReplicaSet", "DaemonSet" -> controller(object.path("spec"), errors);
+            case "Service" -> service(object.path("spec"), errors);
             default -> {
             }
         }
@@ -93,5 +94,41 @@ final class KindValidation {
             }
         }
         podSpec(spec.path("template").path("spec"), "spec.template.spec", errors);
+    }
+
+    /** ValidateService, the parts a client gets wrong most: type, ports, node ports. */
+    private static void service(JsonNode spec, List<FieldError> errors) {
+        String type = spec.path("type").asText("ClusterIP");
+        List<String> types = List.of("ClusterIP", "ExternalName", "LoadBalancer", "NodePort");
+        if (!types.contains(type)) {
+            errors.add(FieldError.notSupported("spec.type", type,
+                    "supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\""));
+        }
+        JsonNode ports = spec.path("ports");
+        boolean headless = spec.path("clusterIP").asText("").equals("None");
+        if (ports.isEmpty() && !headless && !type.equals("ExternalName")) {
+            errors.add(FieldError.required("spec.ports", ""));
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < ports.size(); i++) {
+            JsonNode port = ports.get(i);
+            String at = "spec.ports[" + i + "]";
+            String name = port.path("name").asText("");
+            if (ports.size() > 1 && name.isEmpty()) {
+                errors.add(FieldError.required(at + ".name", ""));
+            } else if (!name.isEmpty() && !names.add(name)) {
+                errors.add(new FieldError(FieldError.Type.DUPLICATE, at + ".name", name, ""));
+            }
+            int number = port.path("port").asInt(0);
+            if (number < 1 || number > 65535) {
+                errors.add(FieldError.invalid(at + ".port", number, "must be between 1 and 65535, inclusive"));
+            }
+            if (port.path("nodePort").asInt(0) != 0 && (type.equals("ClusterIP") || type.equals("ExternalName"))) {
+                errors.add(FieldError.forbidden(at + ".nodePort", "may not be used when `type` is '" + type + "'"));
+            }
+        }
+        if (type.equals("ExternalName") && spec.path("externalName").asText("").isEmpty()) {
+            errors.add(FieldError.required("spec.externalName", ""));
+        }
     }
 }

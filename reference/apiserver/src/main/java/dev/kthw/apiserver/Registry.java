@@ -43,15 +43,21 @@ final class Registry {
     private final Clock clock;
     private final String prefix;
     private final SecureRandom random = new SecureRandom();
+    private final ServiceAllocator serviceAllocator;
 
     /** One page of a list: items, the revision they were read at, and a token for the next page. */
     record Page(List<ObjectNode> items, long resourceVersion, String continueToken) {
     }
 
-    Registry(Storage storage, Clock clock, String prefix) {
+    /**
+     * @param serviceClusterIPRange where Services' cluster IPs come from ({@code --service-cluster-ip-range})
+     * @param serviceNodePortRange  where their node ports come from ({@code --service-node-port-range})
+     */
+    Registry(Storage storage, Clock clock, String prefix, String serviceClusterIPRange, String serviceNodePortRange) {
         this.storage = storage;
         this.clock = clock;
         this.prefix = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+        this.serviceAllocator = new ServiceAllocator(serviceClusterIPRange, serviceNodePortRange, this::allServices);
     }
 
     String key(ResourceType type, String namespace, String name) {
@@ -84,13 +90,19 @@ final class Registry {
                 meta.put("name", Json.text(meta, "generateName") + randomSuffix());
             }
             prepareForCreate(type, object);
-            validate(type, object);
+            // A Service's cluster IP and node ports are taken before validation, as kube-apiserver's
+            // BeginCreate does, and given back if the Service is not stored.
+            ServiceAllocator.Reservation allocated = isService(type)
+                    ? serviceAllocator.allocateCreate(object) : ServiceAllocator.Reservation.NONE;
             try {
+                validate(type, object);
                 return decode(storage.create(key(type, namespace, Json.text(meta, "name")), encode(object)));
             } catch (StorageException.KeyExists e) {
                 if (!generated || attempt == 3) {
                     throw ApiErrors.alreadyExists(type, Json.text(meta, "name"));
                 }
+            } finally {
+                allocated.release();
             }
         }
         // end::lab-ch01-create[]
@@ -208,14 +220,16 @@ final class Registry {
             }
             ObjectNode current = decode(stored);
             ObjectNode updated = statusOnly ? withStatus(current, object) : forUpdate(type, current, object);
-            validate(type, updated);
-            if (updated.equals(current)) {
-                return current;
-            }
-            if (isFinished(updated)) {
-                return deleteNow(type, key, stored.modRevision(), name);
-            }
+            ServiceAllocator.Reservation allocated = isService(type) && !statusOnly
+                    ? serviceAllocator.allocateUpdate(current, updated) : ServiceAllocator.Reservation.NONE;
             try {
+                validate(type, updated);
+                if (updated.equals(current)) {
+                    return current;
+                }
+                if (isFinished(updated)) {
+                    return deleteNow(type, key, stored.modRevision(), name);
+                }
                 return decode(storage.update(key, stored.modRevision(), encode(updated)));
             } catch (StorageException.Conflict e) {
                 if (!expected.isEmpty()) {
@@ -223,6 +237,8 @@ final class Registry {
                 }
             } catch (StorageException.KeyNotFound e) {
                 throw ApiErrors.notFound(type, name);
+            } finally {
+                allocated.release();
             }
         }
         // end::lab-ch01-update[]
@@ -361,6 +377,18 @@ final class Registry {
     }
 
     // --- shared rules ---
+
+    private static boolean isService(ResourceType type) {
+        return type.qualifiedKind().equals("Service");
+    }
+
+    /** Every stored Service, in every namespace: what the {@link ServiceAllocator} finds taken. */
+    private List<ObjectNode> allServices() {
+        ResourceType services = Resources.find("", "v1", "services").orElseThrow();
+        List<ObjectNode> all = new ArrayList<>();
+        storage.list(collection(services, null), 0, null, 0).items().forEach(kv -> all.add(decode(kv)));
+        return all;
+    }
 
     /** Admission's NamespaceLifecycle: objects go only into namespaces that exist and are not terminating. */
     private void requireActiveNamespace(String namespace) {

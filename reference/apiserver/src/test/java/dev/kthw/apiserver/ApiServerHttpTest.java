@@ -262,6 +262,25 @@ class ApiServerHttpTest {
                 "already assigned");
     }
 
+    @Test
+    void anUnscheduledPodHasEmptyLogsAndDefaultTolerations() throws Exception {
+        JsonNode pod = create("web").body;
+        assertThat(pod.at("/spec/tolerations").findValuesAsText("key"))
+                .containsExactly("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable");
+        assertThat(pod.at("/spec/tolerations/0/tolerationSeconds").asInt()).isEqualTo(300);
+
+        HttpResponse<String> logs = http.send(HttpRequest.newBuilder(URI.create(server.url() + PODS + "/web/log"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(logs.statusCode()).isEqualTo(200);
+        assertThat(logs.body()).isEmpty();
+    }
+
+    @Test
+    void namespacesCannotBeDeletedAsACollection() throws Exception {
+        assertStatus(call("DELETE", "/api/v1/namespaces", null, null), 405, "MethodNotAllowed", null);
+        assertThat(names(call("GET", "/api/v1/namespaces", null, null).body)).contains("default");
+    }
+
     static List<String> names(JsonNode list) {
         List<String> names = new ArrayList<>();
         list.get("items").forEach(i -> names.add(i.at("/metadata/name").asText()));

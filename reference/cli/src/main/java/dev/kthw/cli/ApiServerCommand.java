@@ -26,13 +26,23 @@ final class ApiServerCommand implements Callable<Integer> {
             description = "The prefix of every key in the store (default: ${DEFAULT-VALUE}).")
     String etcdPrefix;
 
+    @Option(names = "--service-cluster-ip-range", defaultValue = "10.96.0.0/12",
+            description = "The IPv4 CIDR Services' cluster IPs are allocated from; kubeadm's default "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String serviceClusterIPRange;
+
+    @Option(names = "--service-node-port-range", defaultValue = "30000-32767",
+            description = "The ports NodePort and LoadBalancer Services get on every node (default: ${DEFAULT-VALUE}).")
+    String serviceNodePortRange;
+
     @Override
     public Integer call() throws InterruptedException {
         if (!storageBackend.equals("memory")) {
             throw new IllegalArgumentException("--storage-backend " + storageBackend
                     + " is not available yet: the etcd store arrives with chapter 02; use memory");
         }
-        ApiServer server = ApiServer.startInMemory(new ApiServer.Config(bindAddress, port, etcdPrefix));
+        ApiServer server = ApiServer.startInMemory(new ApiServer.Config(bindAddress, port, etcdPrefix,
+                serviceClusterIPRange, serviceNodePortRange));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
