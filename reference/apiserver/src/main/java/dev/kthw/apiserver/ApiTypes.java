@@ -42,13 +42,14 @@ final class ApiTypes {
      * One field of a type.
      *
      * @param element       a scalar from {@link #SCALARS} or the qualified name of a model type
+     * @param pointer       zero, false or "" is a value, not "unset" (a pointer in Go)
      * @param inline        the element type's fields appear in this object in JSON (Go's embedded structs)
      * @param mergeKey      strategic merge patch: the key list items are merged by
      * @param patchStrategy strategic merge patch: "merge", "retainKeys", "merge,retainKeys"
      * @param listType      server-side apply: "atomic", "set" or "map"
      * @param listMapKeys   server-side apply: the keys of a "map" list
      */
-    record Field(String name, Container container, String element, int number, boolean inline, String mergeKey,
+    record Field(String name, Container container, String element, int number, boolean pointer, boolean inline, String mergeKey,
                  String patchStrategy, String listType, List<String> listMapKeys, String description) {
 
         boolean isScalar() {
@@ -189,6 +190,7 @@ final class ApiTypes {
             container = Container.MAP;
             type = type.substring(4, type.length() - 1);
         }
+        boolean pointer = false;
         boolean inline = false;
         String mergeKey = null;
         String strategy = null;
@@ -196,7 +198,9 @@ final class ApiTypes {
         List<String> keys = List.of();
         for (String option : Arrays.asList(words).subList(4, words.length)) {
             String value = option.substring(option.indexOf('=') + 1);
-            if (option.equals("inline")) {
+            if (option.equals("pointer")) {
+                pointer = true;
+            } else if (option.equals("inline")) {
                 inline = true;
             } else if (option.startsWith("merge=")) {
                 mergeKey = value;
@@ -210,7 +214,7 @@ final class ApiTypes {
                 throw new IllegalArgumentException("unknown option " + option);
             }
         }
-        return new Field(words[0], container, type, Integer.parseInt(words[3]), inline, mergeKey, strategy,
+        return new Field(words[0], container, type, Integer.parseInt(words[3]), pointer, inline, mergeKey, strategy,
                 listType, keys, description);
     }
 
@@ -229,7 +233,7 @@ final class ApiTypes {
             }
             resolved = matches.get(0);
         }
-        return new Field(f.name(), f.container(), resolved, f.number(), f.inline(), f.mergeKey(), f.patchStrategy(),
+        return new Field(f.name(), f.container(), resolved, f.number(), f.pointer(), f.inline(), f.mergeKey(), f.patchStrategy(),
                 f.listType(), f.listMapKeys(), f.description());
     }
 }

@@ -242,10 +242,14 @@ final class Handlers {
     /** The request body as an object of the target's kind, or the Status Kubernetes answers. */
     ObjectNode decodeBody(Context ctx, Target target) throws IOException {
         String contentType = mediaType(ctx);
-        if (!contentType.equals("application/json") && !contentType.equals("application/yaml")) {
+        JsonNode body;
+        if (contentType.equals(Protobuf.MEDIA_TYPE)) {
+            body = Protobuf.decode(readBody(ctx), ApiTypes.of(target.type()));
+        } else if (contentType.equals("application/json") || contentType.equals("application/yaml")) {
+            body = parse(readBody(ctx), contentType.equals("application/yaml"));
+        } else {
             throw ApiErrors.unsupportedMediaType();
         }
-        JsonNode body = parse(readBody(ctx), contentType.equals("application/yaml"));
         if (!(body instanceof ObjectNode object)) {
             throw ApiErrors.badRequest("the body of the request must be a JSON object");
         }
