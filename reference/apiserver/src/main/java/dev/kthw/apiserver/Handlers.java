@@ -60,6 +60,15 @@ final class Handlers {
         app.get("/apis", ctx -> json(ctx, 200, Discovery.groups()));
         // kubectl create/apply validate against OpenAPI; an empty v2 document is accepted by every version.
         app.get("/openapi/v2", ctx -> ctx.status(200).contentType(OPENAPI_V2_PROTOBUF).result(new byte[0]));
+        // kubectl explain reads the schemas from OpenAPI v3: an index, then one document per group/version.
+        app.get("/openapi/v3", ctx -> json(ctx, 200, OpenApi.index()));
+        app.get("/openapi/v3/<path>", ctx -> {
+            ObjectNode document = OpenApi.document(ctx.pathParam("path"));
+            if (document == null) {
+                throw ApiErrors.pathNotFound();
+            }
+            json(ctx, 200, document);
+        });
         for (HandlerType method : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH,
                 HandlerType.DELETE)) {
             app.addHttpHandler(method, "/api/<rest>", this::dispatch);

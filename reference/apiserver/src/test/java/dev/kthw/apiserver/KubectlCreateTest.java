@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code kubectl create <generator>} with every kubectl (chapter 01, Encodings): kubectl
- * 1.32 and later send these objects as protobuf, older ones as JSON; either way the
- * object is created and stored as a real cluster would store it.
+ * What the type model lets every kubectl do (chapter 01): {@code kubectl create <generator>}
+ * (kubectl 1.32 and later send these objects as protobuf, older ones as JSON; either way
+ * the object is stored as a real cluster would store it) and {@code kubectl explain}.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class KubectlCreateTest {
@@ -77,6 +77,30 @@ class KubectlCreateTest {
                 "skipped: no kubectl on PATH");
         return kubectls.stream().map(k -> DynamicTest.dynamicTest(k.getFileName().toString(), () -> creates(k)))
                 .toList();
+    }
+
+    @TestFactory
+    List<DynamicTest> explainReadsTheSchemasWithEveryKubectl() {
+        List<Path> kubectls = KubectlTest.kubectls();
+        Assumptions.assumeFalse(kubectls.isEmpty() && !"true".equalsIgnoreCase(System.getenv("CI")),
+                "skipped: no kubectl on PATH");
+        return kubectls.stream().map(k -> DynamicTest.dynamicTest(k.getFileName().toString(), () -> explains(k)))
+                .toList();
+    }
+
+    /** kubectl explain renders the OpenAPI v3 documents (chapter 01, The shape of objects). */
+    private void explains(Path kubectl) throws Exception {
+        Run containers = run(kubectl, "explain", "pod.spec.containers");
+        expect(containers, "KIND:       Pod");
+        assertThat(containers.out).contains("FIELD: containers <[]Container>").contains("env\t<[]EnvVar>")
+                .contains("image\t<string>").contains("the container image to run");
+        Run recursive = run(kubectl, "explain", "deployment.spec", "--recursive");
+        expect(recursive, "GROUP:      apps");
+        assertThat(recursive.out).contains("maxSurge\t<IntOrString>").contains("containerPort\t<integer>")
+                .contains("requests\t<map[string]Quantity>");
+        Run service = run(kubectl, "explain", "svc");
+        expect(service, "KIND:       Service");
+        assertThat(service.out).contains("spec\t<ServiceSpec>");
     }
 
     private void creates(Path kubectl) throws Exception {

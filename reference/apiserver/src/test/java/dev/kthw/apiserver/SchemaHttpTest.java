@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the type model gives the API server, at the protocol level (chapter 01, The shape
- * of objects): protobuf request bodies.
+ * of objects): protobuf request bodies and the OpenAPI v3 documents.
  */
 class SchemaHttpTest {
 
@@ -90,5 +90,42 @@ class SchemaHttpTest {
         assertThat(wrongKind.code).isEqualTo(400);
         assertThat(wrongKind.body.get("message").asText()).contains("unrecognized");
         assertThat(call("GET", CONFIGMAPS + "/settings", null, (byte[]) null).code).isEqualTo(404);
+    }
+
+    @Test
+    void theOpenApiIndexPointsAtOneDocumentPerGroupVersion() throws Exception {
+        JsonNode paths = call("GET", "/openapi/v3", null, (byte[]) null).body.get("paths");
+
+        assertThat(paths.fieldNames()).toIterable().containsExactly("api/v1", "apis/apps/v1",
+                "apis/coordination.k8s.io/v1", "apis/discovery.k8s.io/v1");
+        String url = paths.at("/apis~1apps~1v1/serverRelativeURL").asText();
+        assertThat(url).matches("/openapi/v3/apis/apps/v1\\?hash=[0-9A-F]{128}");
+        assertThat(call("GET", url, null, (byte[]) null).code).isEqualTo(200);
+        assertThat(call("GET", "/openapi/v3/apis/batch/v1", null, (byte[]) null).code).isEqualTo(404);
+    }
+
+    @Test
+    void aDocumentHasTheKindsSchemasWithRefsAndPatchMarkers() throws Exception {
+        JsonNode doc = call("GET", "/openapi/v3/api/v1", null, (byte[]) null).body;
+        JsonNode schemas = doc.at("/components/schemas");
+
+        JsonNode pod = schemas.get("io.k8s.api.core.v1.Pod");
+        assertThat(pod.get("x-kubernetes-group-version-kind").toString())
+                .isEqualTo("[{\"group\":\"\",\"kind\":\"Pod\",\"version\":\"v1\"}]");
+        assertThat(pod.at("/properties/spec/allOf/0/$ref").asText())
+                .isEqualTo("#/components/schemas/io.k8s.api.core.v1.PodSpec");
+        JsonNode containers = schemas.at("/io.k8s.api.core.v1.PodSpec/properties/containers");
+        assertThat(containers.get("x-kubernetes-patch-merge-key").asText()).isEqualTo("name");
+        assertThat(containers.get("x-kubernetes-patch-strategy").asText()).isEqualTo("merge");
+        assertThat(containers.get("x-kubernetes-list-type").asText()).isEqualTo("map");
+        JsonNode ports = schemas.at("/io.k8s.api.core.v1.Container/properties/ports");
+        assertThat(ports.get("x-kubernetes-list-map-keys").toString()).isEqualTo("[\"containerPort\",\"protocol\"]");
+        // inline fields are flattened: a Volume has configMap, not volumeSource
+        assertThat(schemas.at("/io.k8s.api.core.v1.Volume/properties").has("configMap")).isTrue();
+        assertThat(schemas.at("/io.k8s.api.core.v1.Volume/properties").has("volumeSource")).isFalse();
+        assertThat(schemas.has("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta")).isTrue();
+        // kubectl finds a kind's schema through its path's operations
+        assertThat(doc.at("/paths/~1api~1v1~1namespaces~1{namespace}~1pods/post/x-kubernetes-group-version-kind/kind")
+                .asText()).isEqualTo("Pod");
     }
 }
