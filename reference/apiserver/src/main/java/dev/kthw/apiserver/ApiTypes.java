@@ -49,8 +49,8 @@ final class ApiTypes {
      * @param listType      server-side apply: "atomic", "set" or "map"
      * @param listMapKeys   server-side apply: the keys of a "map" list
      */
-    record Field(String name, Container container, String element, int number, boolean pointer, boolean inline, String mergeKey,
-                 String patchStrategy, String listType, List<String> listMapKeys, String description) {
+    record Field(String name, Container container, String element, int number, boolean pointer, boolean inline,
+                 String mergeKey, String patchStrategy, String listType, List<String> listMapKeys, String description) {
 
         boolean isScalar() {
             return SCALARS.contains(element);
@@ -233,7 +233,7 @@ final class ApiTypes {
             }
             resolved = matches.get(0);
         }
-        return new Field(f.name(), f.container(), resolved, f.number(), f.pointer(), f.inline(), f.mergeKey(), f.patchStrategy(),
-                f.listType(), f.listMapKeys(), f.description());
+        return new Field(f.name(), f.container(), resolved, f.number(), f.pointer(), f.inline(), f.mergeKey(),
+                f.patchStrategy(), f.listType(), f.listMapKeys(), f.description());
     }
 }

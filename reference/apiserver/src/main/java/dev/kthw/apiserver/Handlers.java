@@ -115,7 +115,11 @@ final class Handlers {
         }
         switch (method.name()) {
             case "GET" -> json(ctx, 200, registry.get(target.type(), target.namespace(), target.name()));
-            case "PUT" -> update(ctx, target, decodeBody(ctx, target));
+            case "PUT" -> {
+                ObjectNode object = decodeBody(ctx, target);
+                pruneUnknownFields(ctx, target, object, cannotBeHandled(target));
+                update(ctx, target, object);
+            }
             case "PATCH" -> patch(ctx, target);
             case "DELETE" -> delete(ctx, target);
             default -> throw ApiErrors.methodNotAllowed();
@@ -126,6 +130,7 @@ final class Handlers {
 
     private void create(Context ctx, Target target) throws IOException {
         ObjectNode object = decodeBody(ctx, target);
+        pruneUnknownFields(ctx, target, object, cannotBeHandled(target));
         String namespace = Json.text(object, "metadata.namespace");
         if (target.type().namespaced() && !namespace.isEmpty() && !namespace.equals(target.namespace())) {
             throw ApiErrors.badRequest("the namespace of the provided object does not match the namespace sent on "
@@ -155,6 +160,7 @@ final class Handlers {
             if (apply && notFound.code() == 404 && patch instanceof ObjectNode o) {
                 // Server-side apply creates what does not exist yet.
                 checkKind(o, target);
+                pruneUnknownFields(ctx, target, o, "");
                 json(ctx, 201, registry.create(target.type(), target.namespace(), o));
                 return;
             }
@@ -173,6 +179,7 @@ final class Handlers {
         if (!contentType.equals("application/json-patch+json") && !patch.path("metadata").has("resourceVersion")) {
             Json.child(object, "metadata").remove("resourceVersion");
         }
+        pruneUnknownFields(ctx, target, object, "");
         update(ctx, target, object);
     }
 
@@ -278,6 +285,32 @@ final class Handlers {
             throw ApiErrors.badRequest("the API version in the data (" + apiVersion + ") does not match the "
                     + "expected API version (" + type.apiVersion() + ")");
         }
+    }
+
+    /**
+     * Drops the fields the kind does not have, as decoding into Kubernetes' Go types does;
+     * then, by the request's fieldValidation, refuses the request (Strict), says so in
+     * Warning headers (Warn, the default) or says nothing (Ignore).
+     */
+    private static void pruneUnknownFields(Context ctx, Target target, ObjectNode object, String strictPrefix) {
+        FieldPruning.Directive directive = FieldPruning.Directive.of(ctx.queryParam("fieldValidation"));
+        List<String> unknown = FieldPruning.prune(object, ApiTypes.of(target.type()));
+        if (unknown.isEmpty() || directive == FieldPruning.Directive.IGNORE) {
+            return;
+        }
+        if (directive == FieldPruning.Directive.STRICT) {
+            throw ApiErrors.badRequest(strictPrefix + "strict decoding error: "
+                    + String.join(", ", unknown.stream().map(FieldPruning::describe).toList()));
+        }
+        for (String path : unknown) {
+            ctx.res().addHeader("Warning", "299 - \"" + FieldPruning.describe(path).replace("\"", "\\\"") + "\"");
+        }
+    }
+
+    /** The start of a create's or update's decoding error: {@code Pod in version "v1" cannot be handled as a Pod: }. */
+    private static String cannotBeHandled(Target target) {
+        ResourceType type = target.type();
+        return type.kind() + " in version \"" + type.version() + "\" cannot be handled as a " + type.kind() + ": ";
     }
 
     /** The body, refusing more than {@link #MAX_BODY} bytes without reading them all. */

@@ -103,6 +103,26 @@ class KubectlCreateTest {
         assertThat(service.out).contains("spec\t<ServiceSpec>");
     }
 
+    /** A manifest with a typo fails as against a real cluster; --validate=warn stores it without the field. */
+    @org.junit.jupiter.api.Test
+    void aTypoInAManifestIsRefusedOrWarnedAbout() throws Exception {
+        List<Path> kubectls = KubectlTest.kubectls();
+        Assumptions.assumeFalse(kubectls.isEmpty(), "skipped: no kubectl on PATH");
+        Path kubectl = kubectls.get(0);
+        Path manifest = dir.resolve("typo.yaml");
+        Files.writeString(manifest, KubectlTest.DEPLOYMENT.replace("replicas: 3", "replica: 3"));
+
+        Run refused = run(kubectl, "apply", "-f", manifest.toString());
+        assertThat(refused.exit).isEqualTo(1);
+        assertThat(refused.err).contains("Error from server (BadRequest): error when creating \"" + manifest
+                + "\": Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: "
+                + "unknown field \"spec.replica\"");
+        Run warned = run(kubectl, "apply", "--validate=warn", "-f", manifest.toString());
+        assertThat(warned.exit).isZero();
+        assertThat(warned.err).isEqualTo("Warning: unknown field \"spec.replica\"\n");
+        assertThat(warned.out).contains("deployment.apps/nginx-deployment created");
+    }
+
     private void creates(Path kubectl) throws Exception {
         String ns = "c-" + kubectl.getFileName().toString().replaceAll("[^0-9a-z]", "");
         expect(run(kubectl, "create", "namespace", ns), "namespace/" + ns + " created");

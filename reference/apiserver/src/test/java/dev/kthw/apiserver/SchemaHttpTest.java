@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the type model gives the API server, at the protocol level (chapter 01, The shape
- * of objects): protobuf request bodies and the OpenAPI v3 documents.
+ * of objects): protobuf request bodies, the OpenAPI v3 documents, and unknown fields.
  */
 class SchemaHttpTest {
 
@@ -80,7 +80,8 @@ class SchemaHttpTest {
     void aBrokenProtobufBodyIsABadRequestAndStoresNothing() throws Exception {
         byte[] valid = envelope("v1", "ConfigMap", concat(sub(1, str(1, "settings")), entry(2, "color", "blue")));
 
-        Reply truncated = call("POST", CONFIGMAPS, Protobuf.MEDIA_TYPE, java.util.Arrays.copyOf(valid, valid.length - 20));
+        Reply truncated = call("POST", CONFIGMAPS, Protobuf.MEDIA_TYPE,
+                java.util.Arrays.copyOf(valid, valid.length - 20));
         Reply wrongKind = call("POST", CONFIGMAPS, Protobuf.MEDIA_TYPE,
                 envelope("v1", "Secret", sub(1, str(1, "settings"))));
 
@@ -127,5 +128,66 @@ class SchemaHttpTest {
         // kubectl finds a kind's schema through its path's operations
         assertThat(doc.at("/paths/~1api~1v1~1namespaces~1{namespace}~1pods/post/x-kubernetes-group-version-kind/kind")
                 .asText()).isEqualTo("Pod");
+    }
+
+    static final String DEPLOYMENTS = "/apis/apps/v1/namespaces/default/deployments";
+
+    /** A deployment with two typos (spec.replica, a container's imagee) and labels, which are never unknown. */
+    static String deploymentWithTypos(String name) {
+        return "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"" + name + "\","
+                + "\"labels\":{\"anything\":\"goes\"}},\"spec\":{\"replica\":3,\"selector\":{\"matchLabels\":"
+                + "{\"app\":\"web\"}},\"template\":{\"metadata\":{\"labels\":{\"app\":\"web\"}},\"spec\":"
+                + "{\"containers\":[{\"name\":\"web\",\"image\":\"nginx\",\"imagee\":\"nginx:2\"}]}}}}";
+    }
+
+    @Test
+    void underWarnUnknownFieldsAreDroppedAndReportedInWarningHeaders() throws Exception {
+        Reply created = call("POST", DEPLOYMENTS + "?fieldValidation=Warn", "application/json",
+                deploymentWithTypos("web"));
+
+        assertThat(created.code).isEqualTo(201);
+        assertThat(created.warnings).containsExactly("299 - \"unknown field \\\"spec.replica\\\"\"",
+                "299 - \"unknown field \\\"spec.template.spec.containers[0].imagee\\\"\"");
+        JsonNode stored = call("GET", DEPLOYMENTS + "/web", null, (byte[]) null).body;
+        assertThat(stored.at("/spec").has("replica")).isFalse();
+        assertThat(stored.at("/spec/template/spec/containers/0").has("imagee")).isFalse();
+        assertThat(stored.at("/metadata/labels/anything").asText()).isEqualTo("goes");
+        // Warn is also what a request without fieldValidation gets, as in Kubernetes 1.27+
+        assertThat(call("POST", DEPLOYMENTS, "application/json", deploymentWithTypos("web2")).warnings).hasSize(2);
+    }
+
+    @Test
+    void underStrictUnknownFieldsFailTheRequestAndNothingIsStored() throws Exception {
+        Reply refused = call("POST", DEPLOYMENTS + "?fieldValidation=Strict", "application/json",
+                deploymentWithTypos("web"));
+
+        assertThat(refused.code).isEqualTo(400);
+        assertThat(refused.body.get("reason").asText()).isEqualTo("BadRequest");
+        assertThat(refused.body.get("message").asText()).isEqualTo("Deployment in version \"v1\" cannot be handled "
+                + "as a Deployment: strict decoding error: unknown field \"spec.replica\", unknown field "
+                + "\"spec.template.spec.containers[0].imagee\"");
+        assertThat(call("GET", DEPLOYMENTS + "/web", null, (byte[]) null).code).isEqualTo(404);
+
+        // a patch that adds an unknown field is refused too, and leaves the object as it was
+        JsonNode before = call("POST", DEPLOYMENTS + "?fieldValidation=Ignore", "application/json",
+                deploymentWithTypos("web")).body;
+        Reply patched = call("PATCH", DEPLOYMENTS + "/web?fieldValidation=Strict", "application/merge-patch+json",
+                "{\"spec\":{\"paused\":true,\"pausd\":true}}");
+        assertThat(patched.code).isEqualTo(400);
+        assertThat(patched.body.get("message").asText()).isEqualTo("strict decoding error: unknown field "
+                + "\"spec.pausd\"");
+        assertThat(call("GET", DEPLOYMENTS + "/web", null, (byte[]) null).body).isEqualTo(before);
+    }
+
+    @Test
+    void underIgnoreUnknownFieldsAreDroppedSilently() throws Exception {
+        Reply created = call("POST", DEPLOYMENTS + "?fieldValidation=Ignore", "application/json",
+                deploymentWithTypos("web"));
+
+        assertThat(created.code).isEqualTo(201);
+        assertThat(created.warnings).isEmpty();
+        assertThat(created.body.at("/spec").has("replica")).isFalse();
+        assertThat(call("POST", DEPLOYMENTS + "?fieldValidation=Sometimes", "application/json",
+                deploymentWithTypos("web3")).code).isEqualTo(400);
     }
 }
