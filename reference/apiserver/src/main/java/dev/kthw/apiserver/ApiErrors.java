@@ -58,7 +58,8 @@ final class ApiErrors {
 
     static ApiException unsupportedMediaType() {
         return new ApiException(Status.failure(415, "UnsupportedMediaType", "the body of the request was in an "
-                + "unknown format - accepted media types include: application/json, application/yaml", null));
+                + "unknown format - accepted media types include: application/json, application/yaml, "
+                + "application/vnd.kubernetes.protobuf", null));
     }
 
     static ApiException unavailable(String message) {

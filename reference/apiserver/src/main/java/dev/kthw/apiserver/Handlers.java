@@ -65,6 +65,15 @@ final class Handlers {
         app.get("/apis", ctx -> discovery(ctx, false, Discovery.groups()));
         // kubectl create/apply validate against OpenAPI; an empty v2 document is accepted by every version.
         app.get("/openapi/v2", ctx -> ctx.status(200).contentType(OPENAPI_V2_PROTOBUF).result(new byte[0]));
+        // kubectl explain reads the schemas from OpenAPI v3: an index, then one document per group/version.
+        app.get("/openapi/v3", ctx -> json(ctx, 200, OpenApi.index()));
+        app.get("/openapi/v3/<path>", ctx -> {
+            ObjectNode document = OpenApi.document(ctx.pathParam("path"));
+            if (document == null) {
+                throw ApiErrors.pathNotFound();
+            }
+            json(ctx, 200, document);
+        });
         for (HandlerType method : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH,
                 HandlerType.DELETE)) {
             app.addHttpHandler(method, "/api/<rest>", this::dispatch);
@@ -128,7 +137,11 @@ final class Handlers {
         }
         switch (method.name()) {
             case "GET" -> get(ctx, target);
-            case "PUT" -> update(ctx, target, decodeBody(ctx, target));
+            case "PUT" -> {
+                ObjectNode object = decodeBody(ctx, target);
+                pruneUnknownFields(ctx, target, object, cannotBeHandled(target));
+                update(ctx, target, object);
+            }
             case "PATCH" -> patch(ctx, target);
             case "DELETE" -> delete(ctx, target);
             default -> throw ApiErrors.methodNotAllowed();
@@ -139,6 +152,7 @@ final class Handlers {
 
     private void create(Context ctx, Target target) throws IOException {
         ObjectNode object = decodeBody(ctx, target);
+        pruneUnknownFields(ctx, target, object, cannotBeHandled(target));
         String namespace = Json.text(object, "metadata.namespace");
         if (target.type().namespaced() && !namespace.isEmpty() && !namespace.equals(target.namespace())) {
             throw ApiErrors.badRequest("the namespace of the provided object does not match the namespace sent on "
@@ -168,6 +182,7 @@ final class Handlers {
             if (apply && notFound.code() == 404 && patch instanceof ObjectNode o) {
                 // Server-side apply creates what does not exist yet.
                 checkKind(o, target);
+                pruneUnknownFields(ctx, target, o, "");
                 json(ctx, 201, registry.create(target.type(), target.namespace(), o));
                 return;
             }
@@ -186,6 +201,7 @@ final class Handlers {
         if (!contentType.equals("application/json-patch+json") && !patch.path("metadata").has("resourceVersion")) {
             Json.child(object, "metadata").remove("resourceVersion");
         }
+        pruneUnknownFields(ctx, target, object, "");
         update(ctx, target, object);
     }
 
@@ -278,10 +294,14 @@ final class Handlers {
     /** The request body as an object of the target's kind, or the Status Kubernetes answers. */
     ObjectNode decodeBody(Context ctx, Target target) throws IOException {
         String contentType = mediaType(ctx);
-        if (!contentType.equals("application/json") && !contentType.equals("application/yaml")) {
+        JsonNode body;
+        if (contentType.equals(Protobuf.MEDIA_TYPE)) {
+            body = Protobuf.decode(readBody(ctx), ApiTypes.of(target.type()));
+        } else if (contentType.equals("application/json") || contentType.equals("application/yaml")) {
+            body = parse(readBody(ctx), contentType.equals("application/yaml"));
+        } else {
             throw ApiErrors.unsupportedMediaType();
         }
-        JsonNode body = parse(readBody(ctx), contentType.equals("application/yaml"));
         if (!(body instanceof ObjectNode object)) {
             throw ApiErrors.badRequest("the body of the request must be a JSON object");
         }
@@ -301,6 +321,32 @@ final class Handlers {
             throw ApiErrors.badRequest("the API version in the data (" + apiVersion + ") does not match the "
                     + "expected API version (" + type.apiVersion() + ")");
         }
+    }
+
+    /**
+     * Drops the fields the kind does not have, as decoding into Kubernetes' Go types does;
+     * then, by the request's fieldValidation, refuses the request (Strict), says so in
+     * Warning headers (Warn, the default) or says nothing (Ignore).
+     */
+    private static void pruneUnknownFields(Context ctx, Target target, ObjectNode object, String strictPrefix) {
+        FieldPruning.Directive directive = FieldPruning.Directive.of(ctx.queryParam("fieldValidation"));
+        List<String> unknown = FieldPruning.prune(object, ApiTypes.of(target.type()));
+        if (unknown.isEmpty() || directive == FieldPruning.Directive.IGNORE) {
+            return;
+        }
+        if (directive == FieldPruning.Directive.STRICT) {
+            throw ApiErrors.badRequest(strictPrefix + "strict decoding error: "
+                    + String.join(", ", unknown.stream().map(FieldPruning::describe).toList()));
+        }
+        for (String path : unknown) {
+            ctx.res().addHeader("Warning", "299 - \"" + FieldPruning.describe(path).replace("\"", "\\\"") + "\"");
+        }
+    }
+
+    /** The start of a create's or update's decoding error: {@code Pod in version "v1" cannot be handled as a Pod: }. */
+    private static String cannotBeHandled(Target target) {
+        ResourceType type = target.type();
+        return type.kind() + " in version \"" + type.version() + "\" cannot be handled as a " + type.kind() + ": ";
     }
 
     /** The body, refusing more than {@link #MAX_BODY} bytes without reading them all. */

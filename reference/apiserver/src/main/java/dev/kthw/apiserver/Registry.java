@@ -79,6 +79,8 @@ final class Registry {
         // lab: storage.create at key(...); return the stored object (decode). A name that
         // lab: exists already is alreadyExists (409). With generateName and no name, the name
         // lab: is generateName + randomSuffix(); on a clash try a new suffix, a few times.
+        // lab: A Service first reserves its cluster IP (serviceAllocator.allocateCreate) and
+        // lab: releases the reservation in a finally, once stored or refused.
         ObjectNode meta = Json.child(object, "metadata");
         if (type.namespaced()) {
             meta.put("namespace", namespace);
@@ -207,6 +209,8 @@ final class Registry {
         // lab: request names a resourceVersion that is not the stored modRevision: conflict.
         // lab: Build the new object (withStatus on the status subresource, else forUpdate),
         // lab: validate it; if nothing changed, return the current object without writing.
+        // lab: (A Service's spec update goes through serviceAllocator.allocateUpdate first,
+        // lab: released in a finally, as in create.)
         // lab: If it is marked for deletion and has no finalizers left (isFinished), deleteNow.
         // lab: Else storage.update expecting the revision you read. If the store says
         // lab: Conflict, someone wrote in between: conflict if the client named a version,

@@ -101,8 +101,7 @@ class KubectlTest {
 
     private void session(Path kubectl) throws Exception {
         String ns = "s-" + kubectl.getFileName().toString().replaceAll("[^0-9a-z]", "");
-        // A namespace from a manifest: kubectl 1.32+ sends `create namespace NAME` as protobuf, which kthw
-        // does not decode yet.
+        // A namespace from a manifest (KubectlCreateTest covers `kubectl create namespace`, protobuf in 1.32+).
         Path manifest = dir.resolve(ns + ".yaml");
         Files.writeString(manifest, "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + ns + "\n");
         expect(run(kubectl, "apply", "-f", manifest.toString()), 0, "namespace/" + ns + " created");
