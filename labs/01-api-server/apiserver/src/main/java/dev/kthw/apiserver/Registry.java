@@ -43,15 +43,21 @@ final class Registry {
     private final Clock clock;
     private final String prefix;
     private final SecureRandom random = new SecureRandom();
+    private final ServiceAllocator serviceAllocator;
 
     /** One page of a list: items, the revision they were read at, and a token for the next page. */
     record Page(List<ObjectNode> items, long resourceVersion, String continueToken) {
     }
 
-    Registry(Storage storage, Clock clock, String prefix) {
+    /**
+     * @param serviceClusterIPRange where Services' cluster IPs come from ({@code --service-cluster-ip-range})
+     * @param serviceNodePortRange  where their node ports come from ({@code --service-node-port-range})
+     */
+    Registry(Storage storage, Clock clock, String prefix, String serviceClusterIPRange, String serviceNodePortRange) {
         this.storage = storage;
         this.clock = clock;
         this.prefix = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+        this.serviceAllocator = new ServiceAllocator(serviceClusterIPRange, serviceNodePortRange, this::allServices);
     }
 
     String key(ResourceType type, String namespace, String name) {
@@ -73,6 +79,8 @@ final class Registry {
         // storage.create at key(...); return the stored object (decode). A name that
         // exists already is alreadyExists (409). With generateName and no name, the name
         // is generateName + randomSuffix(); on a clash try a new suffix, a few times.
+        // A Service first reserves its cluster IP (serviceAllocator.allocateCreate) and
+        // releases the reservation in a finally, once stored or refused.
         throw new UnsupportedOperationException("lab 01, task create: not written yet (see labs/01-api-server/README.adoc)");
     }
 
@@ -162,6 +170,8 @@ final class Registry {
         // request names a resourceVersion that is not the stored modRevision: conflict.
         // Build the new object (withStatus on the status subresource, else forUpdate),
         // validate it; if nothing changed, return the current object without writing.
+        // (A Service's spec update goes through serviceAllocator.allocateUpdate first,
+        // released in a finally, as in create.)
         // If it is marked for deletion and has no finalizers left (isFinished), deleteNow.
         // Else storage.update expecting the revision you read. If the store says
         // Conflict, someone wrote in between: conflict if the client named a version,
@@ -276,6 +286,18 @@ final class Registry {
     }
 
     // --- shared rules ---
+
+    private static boolean isService(ResourceType type) {
+        return type.qualifiedKind().equals("Service");
+    }
+
+    /** Every stored Service, in every namespace: what the {@link ServiceAllocator} finds taken. */
+    private List<ObjectNode> allServices() {
+        ResourceType services = Resources.find("", "v1", "services").orElseThrow();
+        List<ObjectNode> all = new ArrayList<>();
+        storage.list(collection(services, null), 0, null, 0).items().forEach(kv -> all.add(decode(kv)));
+        return all;
+    }
 
     /** Admission's NamespaceLifecycle: objects go only into namespaces that exist and are not terminating. */
     private void requireActiveNamespace(String namespace) {
