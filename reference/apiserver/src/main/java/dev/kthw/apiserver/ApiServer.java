@@ -72,7 +72,9 @@ public final class ApiServer implements AutoCloseable {
     public static ApiServer start(Config config, Storage storage, Clock clock) {
         Registry registry = new Registry(storage, clock, config.etcdPrefix(),        // objects over the store
                 config.serviceClusterIPRange(), config.serviceNodePortRange());
-        Handlers handlers = new Handlers(registry, clock);                          // REST over the registry
+        Registry dryRun = new Registry(new DryRunStorage(storage), clock, config.etcdPrefix(),  // ?dryRun=All
+                config.serviceClusterIPRange(), config.serviceNodePortRange());
+        Handlers handlers = new Handlers(registry, dryRun, clock);                  // REST over the registry
         Javalin app = Javalin.create(c -> {
             c.showJavalinBanner = false;
             c.http.disableCompression();                  // watch streams must flush as they go

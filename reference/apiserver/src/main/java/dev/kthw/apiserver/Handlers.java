@@ -42,11 +42,13 @@ final class Handlers {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private final Registry registry;
+    private final Registry dryRun;   // the same rules over a store that checks writes and does not do them
     private final Clock clock;
     private final WatchStreamer watches;
 
-    Handlers(Registry registry, Clock clock) {
+    Handlers(Registry registry, Registry dryRun, Clock clock) {
         this.registry = registry;
+        this.dryRun = dryRun;
         this.clock = clock;
         this.watches = new WatchStreamer(registry, clock);
     }
@@ -132,7 +134,7 @@ final class Handlers {
         }
         String sub = target.subresource();
         if (sub != null && !sub.equals("status")) {
-            Subresources.handle(ctx, target, registry);
+            Subresources.handle(ctx, target, writer(ctx));
             return;
         }
         switch (method.name()) {
@@ -158,7 +160,7 @@ final class Handlers {
             throw ApiErrors.badRequest("the namespace of the provided object does not match the namespace sent on "
                     + "the request");
         }
-        json(ctx, 201, registry.create(target.type(), target.namespace(), object));
+        json(ctx, 201, writer(ctx).create(target.type(), target.namespace(), object));
     }
 
     void update(Context ctx, Target target, ObjectNode object) {
@@ -168,7 +170,7 @@ final class Handlers {
                     + target.name() + ")");
         }
         boolean statusOnly = "status".equals(target.subresource());
-        json(ctx, 200, registry.update(target.type(), target.namespace(), target.name(), object, statusOnly));
+        json(ctx, 200, writer(ctx).update(target.type(), target.namespace(), target.name(), object, statusOnly));
     }
 
     private void patch(Context ctx, Target target) throws IOException {
@@ -183,7 +185,7 @@ final class Handlers {
                 // Server-side apply creates what does not exist yet.
                 checkKind(o, target);
                 pruneUnknownFields(ctx, target, o, "");
-                json(ctx, 201, registry.create(target.type(), target.namespace(), o));
+                json(ctx, 201, writer(ctx).create(target.type(), target.namespace(), o));
                 return;
             }
             throw notFound;
@@ -203,6 +205,20 @@ final class Handlers {
         }
         pruneUnknownFields(ctx, target, object, "");
         update(ctx, target, object);
+    }
+
+    /**
+     * The registry a write goes through: the real one, or with {@code ?dryRun=All} the one
+     * whose store checks every write and does none ({@code kubectl --dry-run=server}).
+     */
+    private Registry writer(Context ctx) {
+        List<String> values = ctx.queryParams("dryRun");
+        for (String value : values) {
+            if (!value.equals("All")) {
+                throw ApiErrors.badRequest("dryRun: Unsupported value: \"" + value + "\": supported values: \"All\"");
+            }
+        }
+        return values.isEmpty() ? registry : dryRun;
     }
 
     /** One object; as a one-row Table when kubectl asks for one ({@code kubectl get pod web}). */
@@ -225,7 +241,7 @@ final class Handlers {
             grace = parseLong(query, "gracePeriodSeconds");
         }
         String precondition = options.path("preconditions").path("resourceVersion").asText(null);
-        json(ctx, 200, registry.delete(target.type(), target.namespace(), target.name(), grace, precondition));
+        json(ctx, 200, writer(ctx).delete(target.type(), target.namespace(), target.name(), grace, precondition));
     }
 
     private void list(Context ctx, Target target) {
@@ -255,7 +271,7 @@ final class Handlers {
         var items = list.putArray("items");
         for (ObjectNode object : page.items()) {
             try {
-                items.add(registry.delete(target.type(), Json.text(object, "metadata.namespace").isEmpty() ? null
+                items.add(writer(ctx).delete(target.type(), Json.text(object, "metadata.namespace").isEmpty() ? null
                         : Json.text(object, "metadata.namespace"), Json.text(object, "metadata.name"), null, null));
             } catch (ApiException e) {
                 if (e.code() != 404) {

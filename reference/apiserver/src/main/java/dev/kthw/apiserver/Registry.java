@@ -423,7 +423,9 @@ final class Registry {
 
     static ObjectNode decode(KeyValue kv) {
         ObjectNode object = Json.object(kv.value());
-        Json.child(object, "metadata").put("resourceVersion", String.valueOf(kv.modRevision()));
+        if (kv.modRevision() > 0) {   // 0: never stored (a dry run), so no version
+            Json.child(object, "metadata").put("resourceVersion", String.valueOf(kv.modRevision()));
+        }
         return object;
     }
 
