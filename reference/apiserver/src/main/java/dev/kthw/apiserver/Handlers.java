@@ -81,6 +81,7 @@ final class Handlers {
             json(ctx, 200, resources);
             return;
         }
+        // tag::dispatch[]
         Target target = Target.parse(path);
         HandlerType method = ctx.method();
         if (target.isCollection()) {
@@ -111,10 +112,12 @@ final class Handlers {
             case "DELETE" -> delete(ctx, target);
             default -> throw ApiErrors.methodNotAllowed();
         }
+        // end::dispatch[]
     }
 
     // --- the verbs ---
 
+    // tag::create-handler[]
     private void create(Context ctx, Target target) throws IOException {
         ObjectNode object = decodeBody(ctx, target);
         String namespace = Json.text(object, "metadata.namespace");
@@ -124,6 +127,7 @@ final class Handlers {
         }
         json(ctx, 201, registry.create(target.type(), target.namespace(), object));
     }
+    // end::create-handler[]
 
     void update(Context ctx, Target target, ObjectNode object) {
         String name = Json.text(object, "metadata.name");

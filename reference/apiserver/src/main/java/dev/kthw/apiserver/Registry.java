@@ -54,6 +54,7 @@ final class Registry {
         this.prefix = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
     }
 
+    // tag::store-keys[]
     String key(ResourceType type, String namespace, String name) {
         return collection(type, namespace) + name;
     }
@@ -63,6 +64,7 @@ final class Registry {
         String base = prefix + "/" + type.storageName() + "/";
         return type.namespaced() && namespace != null ? base + namespace + "/" : base;
     }
+    // end::store-keys[]
 
     // --- create ---
 
@@ -382,6 +384,7 @@ final class Registry {
         }
     }
 
+    // tag::resource-version[]
     /** The stored bytes are the object without its resourceVersion, which is the key's revision. */
     private static byte[] encode(ObjectNode object) {
         ObjectNode copy = object.deepCopy();
@@ -394,6 +397,7 @@ final class Registry {
         Json.child(object, "metadata").put("resourceVersion", String.valueOf(kv.modRevision()));
         return object;
     }
+    // end::resource-version[]
 
     static String timestamp(Instant instant) {
         return instant.truncatedTo(ChronoUnit.SECONDS).toString();

@@ -57,6 +57,7 @@ final class WatchStreamer {
     record Start(List<ObjectNode> initial, long fromRevision) {
     }
 
+    // tag::watch-stream[]
     void stream(Context ctx, Target target, Predicate<ObjectNode> selector, boolean table) throws IOException {
         Start start = start(target, ctx.queryParam("resourceVersion"), selector);
         Duration timeout = timeout(ctx.queryParam("timeoutSeconds"));
@@ -83,6 +84,7 @@ final class WatchStreamer {
             // The client closed the connection: nothing to tell anyone, the watch closes.
         }
     }
+    // end::watch-stream[]
 
     /**
      * Without a resourceVersion (or with "0"), a watch first lists what exists and then
@@ -122,6 +124,7 @@ final class WatchStreamer {
                 Thread.currentThread().interrupt();
                 return;
             }
+            // tag::watch-follow[]
             if (event instanceof WatchEvent.Ended) {
                 return;
             }
@@ -143,6 +146,7 @@ final class WatchStreamer {
                     frames.send(type, last.object(), last);
                 }
             }
+            // end::watch-follow[]
             if (bookmarks && !clock.instant().isBefore(nextBookmark)) {
                 frames.bookmark(revision);
                 nextBookmark = clock.instant().plus(BOOKMARK_EVERY);
