@@ -114,6 +114,7 @@ final class Handlers {
             json(ctx, 200, document);
             return;
         }
+        // tag::dispatch[]
         Target target = Target.parse(path);
         HandlerType method = ctx.method();
         if (target.isCollection()) {
@@ -148,10 +149,12 @@ final class Handlers {
             case "DELETE" -> delete(ctx, target);
             default -> throw ApiErrors.methodNotAllowed();
         }
+        // end::dispatch[]
     }
 
     // --- the verbs ---
 
+    // tag::create-handler[]
     private void create(Context ctx, Target target) throws IOException {
         ObjectNode object = decodeBody(ctx, target);
         pruneUnknownFields(ctx, target, object, cannotBeHandled(target));
@@ -162,6 +165,7 @@ final class Handlers {
         }
         json(ctx, 201, writer(ctx).create(target.type(), target.namespace(), object));
     }
+    // end::create-handler[]
 
     void update(Context ctx, Target target, ObjectNode object) {
         String name = Json.text(object, "metadata.name");

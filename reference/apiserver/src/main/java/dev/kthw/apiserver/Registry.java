@@ -60,6 +60,7 @@ final class Registry {
         this.serviceAllocator = new ServiceAllocator(serviceClusterIPRange, serviceNodePortRange, this::allServices);
     }
 
+    // tag::store-keys[]
     String key(ResourceType type, String namespace, String name) {
         return collection(type, namespace) + name;
     }
@@ -69,6 +70,7 @@ final class Registry {
         String base = prefix + "/" + type.storageName() + "/";
         return type.namespaced() && namespace != null ? base + namespace + "/" : base;
     }
+    // end::store-keys[]
 
     // --- create ---
 
@@ -414,6 +416,7 @@ final class Registry {
         }
     }
 
+    // tag::resource-version[]
     /** The stored bytes are the object without its resourceVersion, which is the key's revision. */
     private static byte[] encode(ObjectNode object) {
         ObjectNode copy = object.deepCopy();
@@ -428,6 +431,7 @@ final class Registry {
         }
         return object;
     }
+    // end::resource-version[]
 
     static String timestamp(Instant instant) {
         return instant.truncatedTo(ChronoUnit.SECONDS).toString();

@@ -63,6 +63,7 @@ final class WatchStreamer {
     record Start(List<ObjectNode> initial, long fromRevision) {
     }
 
+    // tag::watch-stream[]
     void stream(Context ctx, Target target, Predicate<ObjectNode> selector, boolean table) {
         Start start = start(target, ctx.queryParam("resourceVersion"), selector);
         Instant now = clock.instant();
@@ -88,6 +89,7 @@ final class WatchStreamer {
             return done;
         });
     }
+    // end::watch-stream[]
 
     void close() {
         pump.close();
@@ -246,6 +248,7 @@ final class WatchStreamer {
 
         /** One store event, as this client sees it. */
         private void deliver(WatchEvent event) {
+            // tag::watch-follow[]
             if (event instanceof WatchEvent.Ended) {
                 ending = true;
             } else if (event instanceof WatchEvent.Put put) {
@@ -266,6 +269,7 @@ final class WatchStreamer {
                     frames.send(type, last.object(), last);
                 }
             }
+            // end::watch-follow[]
         }
 
         private void finish() {

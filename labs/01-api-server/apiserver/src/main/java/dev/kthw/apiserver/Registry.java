@@ -60,6 +60,7 @@ final class Registry {
         this.serviceAllocator = new ServiceAllocator(serviceClusterIPRange, serviceNodePortRange, this::allServices);
     }
 
+    // tag::store-keys[]
     String key(ResourceType type, String namespace, String name) {
         return collection(type, namespace) + name;
     }
@@ -69,6 +70,7 @@ final class Registry {
         String base = prefix + "/" + type.storageName() + "/";
         return type.namespaced() && namespace != null ? base + namespace + "/" : base;
     }
+    // end::store-keys[]
 
     // --- create ---
 
@@ -319,6 +321,7 @@ final class Registry {
         }
     }
 
+    // tag::resource-version[]
     /** The stored bytes are the object without its resourceVersion, which is the key's revision. */
     private static byte[] encode(ObjectNode object) {
         ObjectNode copy = object.deepCopy();
@@ -328,9 +331,12 @@ final class Registry {
 
     static ObjectNode decode(KeyValue kv) {
         ObjectNode object = Json.object(kv.value());
-        Json.child(object, "metadata").put("resourceVersion", String.valueOf(kv.modRevision()));
+        if (kv.modRevision() > 0) {   // 0: never stored (a dry run), so no version
+            Json.child(object, "metadata").put("resourceVersion", String.valueOf(kv.modRevision()));
+        }
         return object;
     }
+    // end::resource-version[]
 
     static String timestamp(Instant instant) {
         return instant.truncatedTo(ChronoUnit.SECONDS).toString();
