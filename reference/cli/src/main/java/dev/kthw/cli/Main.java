@@ -48,6 +48,7 @@ public final class Main implements Runnable {
     /** The configured command line; tests use it to run commands in-process. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
+        addHelpOptions(cli);
         cli.setParameterExceptionHandler(Main::usageError);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
@@ -59,6 +60,18 @@ public final class Main implements Runnable {
             return 1;
         });
         return cli;
+    }
+
+    /** Every command and subcommand takes --help (and -h), as its usage errors promise. */
+    private static void addHelpOptions(CommandLine cli) {
+        for (CommandLine sub : cli.getSubcommands().values()) {
+            if (!(sub.getCommand() instanceof CommandLine.HelpCommand)
+                    && sub.getCommandSpec().optionsMap().get("--help") == null) {
+                sub.getCommandSpec().addOption(CommandLine.Model.OptionSpec.builder("-h", "--help")
+                        .usageHelp(true).description("Show this help message and exit.").build());
+            }
+            addHelpOptions(sub);
+        }
     }
 
     /** No command given: show what there is, as a usage error. */

@@ -33,6 +33,21 @@ class MainTest {
     }
 
     @Test
+    void everyCommandTakesHelp() {
+        for (String command : Main.commandLine().getSubcommands().keySet()) {
+            if (command.equals("help")) {
+                continue;
+            }
+            Run run = run(command, "--help");
+            assertThat(run.exit).as("kthw " + command + " --help").isZero();
+            assertThat(run.out).as("kthw " + command + " --help").contains("Usage: kthw " + command);
+        }
+        Run nested = run("lab", "test", "--help");
+        assertThat(nested.exit).isZero();
+        assertThat(nested.out).contains("Usage: kthw lab test");
+    }
+
+    @Test
     void versionPrintsTheProjectVersion() {
         Run run = run("--version");
         assertThat(run.exit).isZero();
