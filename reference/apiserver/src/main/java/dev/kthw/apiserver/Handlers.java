@@ -39,6 +39,8 @@ final class Handlers {
     /** Kubernetes refuses request bodies over 3 MiB. */
     static final int MAX_BODY = 3 * 1024 * 1024;
     static final String OPENAPI_V2_PROTOBUF = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
+    /** A patch races other writers this many times before it gives up with their 409 (kube-apiserver: no limit). */
+    private static final int MAX_PATCH_ATTEMPTS = 100;
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private final Registry registry;
@@ -177,38 +179,56 @@ final class Handlers {
         json(ctx, 200, writer(ctx).update(target.type(), target.namespace(), target.name(), object, statusOnly));
     }
 
+    /**
+     * A patch is applied to the object as it is now and written back on the condition that
+     * it still is: if another client wrote in between (409 Conflict), the patch is applied
+     * again to the newer object, as kube-apiserver does, so nobody's change is lost. Only
+     * a patch that names a resourceVersion of its own gets the 409.
+     */
     private void patch(Context ctx, Target target) throws IOException {
         String contentType = mediaType(ctx);
         JsonNode patch = parse(readBody(ctx), contentType.endsWith("yaml"));
         boolean apply = contentType.equals("application/apply-patch+yaml");
-        ObjectNode current;
-        try {
-            current = registry.get(target.type(), target.namespace(), target.name());
-        } catch (ApiException notFound) {
-            if (apply && notFound.code() == 404 && patch instanceof ObjectNode o) {
-                // Server-side apply creates what does not exist yet.
-                checkKind(o, target);
-                pruneUnknownFields(ctx, target, o, "");
-                json(ctx, 201, writer(ctx).create(target.type(), target.namespace(), o));
-                return;
+        for (int attempt = 1; ; attempt++) {
+            ObjectNode current;
+            try {
+                current = registry.get(target.type(), target.namespace(), target.name());
+            } catch (ApiException notFound) {
+                if (apply && notFound.code() == 404 && patch instanceof ObjectNode o) {
+                    // Server-side apply creates what does not exist yet.
+                    checkKind(o, target);
+                    pruneUnknownFields(ctx, target, o, "");
+                    json(ctx, 201, writer(ctx).create(target.type(), target.namespace(), o));
+                    return;
+                }
+                throw notFound;
             }
-            throw notFound;
+            JsonNode patched = switch (contentType) {
+                case "application/json-patch+json" -> Patches.jsonPatch(current, patch);
+                case "application/merge-patch+json" -> Patches.mergePatch(current, patch);
+                case "application/strategic-merge-patch+json", "application/apply-patch+yaml" ->
+                        Patches.strategicMergePatch(current, patch);
+                default -> throw ApiErrors.unsupportedMediaType();
+            };
+            if (!(patched instanceof ObjectNode object)) {
+                throw ApiErrors.badRequest("the patch does not leave an object");
+            }
+            String read = Json.text(current, "metadata.resourceVersion");
+            boolean pinned = !Json.text(object, "metadata.resourceVersion").isEmpty()
+                    && !Json.text(object, "metadata.resourceVersion").equals(read);
+            if (!pinned) {
+                Json.child(object, "metadata").put("resourceVersion", read);   // write only over what was read
+            }
+            pruneUnknownFields(ctx, target, object, "");
+            try {
+                update(ctx, target, object);
+                return;
+            } catch (ApiException e) {
+                if (pinned || attempt == MAX_PATCH_ATTEMPTS || !"Conflict".equals(e.status().reason())) {
+                    throw e;
+                }
+            }
         }
-        JsonNode patched = switch (contentType) {
-            case "application/json-patch+json" -> Patches.jsonPatch(current, patch);
-            case "application/merge-patch+json" -> Patches.mergePatch(current, patch);
-            case "application/strategic-merge-patch+json", "application/apply-patch+yaml" ->
-                    Patches.strategicMergePatch(current, patch);
-            default -> throw ApiErrors.unsupportedMediaType();
-        };
-        if (!(patched instanceof ObjectNode object)) {
-            throw ApiErrors.badRequest("the patch does not leave an object");
-        }
-        if (!contentType.equals("application/json-patch+json") && !patch.path("metadata").has("resourceVersion")) {
-            Json.child(object, "metadata").remove("resourceVersion");
-        }
-        pruneUnknownFields(ctx, target, object, "");
-        update(ctx, target, object);
     }
 
     /**

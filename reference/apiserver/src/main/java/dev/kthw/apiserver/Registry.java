@@ -178,6 +178,8 @@ final class Registry {
         } catch (StorageException.Compacted e) {
             throw ApiErrors.expired("The provided continue parameter is too old to display a consistent list result."
                     + " You can start a new list without the continue parameter.");
+        } catch (IllegalArgumentException e) {   // a token naming a revision the store has not reached
+            throw ApiErrors.badRequest("continue key is not valid: " + e.getMessage());
         }
     }
 
@@ -187,6 +189,12 @@ final class Registry {
 
     /** Changes to a collection after {@code fromRevision}; 0 means from now on. */
     Watch watch(ResourceType type, String namespace, long fromRevision) {
+        long current = storage.currentRevision();
+        if (fromRevision > current) {
+            // kube-apiserver waits a few seconds for its cache to catch up, then says this.
+            throw new ApiException(Status.failure(504, "Timeout", "Too large resource version: " + fromRevision
+                    + ", current: " + current, null));
+        }
         try {
             return storage.watch(collection(type, namespace), fromRevision);
         } catch (StorageException.Compacted e) {

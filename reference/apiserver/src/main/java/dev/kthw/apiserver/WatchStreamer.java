@@ -32,8 +32,10 @@ import java.util.function.Predicate;
  *
  * <p>Selectors filter as Kubernetes does: an object that stops matching arrives as
  * DELETED, one that starts matching as ADDED. With allowWatchBookmarks, a BOOKMARK
- * carries the current resourceVersion every minute, so an idle client can resume
- * without replaying. The stream ends after timeoutSeconds (default: 30 to 60 minutes,
+ * every minute carries the revision of the last change under the watched collection,
+ * also of changes the selector filtered out, so a client can resume from there without
+ * replaying them. (kube-apiserver's bookmarks follow the whole store's revision, which
+ * its watch cache knows; a store watch only tells us about its own prefix.) The stream ends after timeoutSeconds (default: 30 to 60 minutes,
  * spread out as kube-apiserver does, so clients do not all reconnect at once).
  *
  * <p>A watch holds no server thread while it waits: the request becomes asynchronous,
