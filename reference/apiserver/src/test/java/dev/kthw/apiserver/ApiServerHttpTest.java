@@ -1,5 +1,7 @@
 package dev.kthw.apiserver;
 
+import dev.kthw.apiserver.RawHttp.Reply;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,7 +13,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -30,9 +31,6 @@ class ApiServerHttpTest {
     ApiServer server;
     HttpClient http = HttpClient.newHttpClient();
 
-    record Reply(int code, JsonNode body, String contentType) {
-    }
-
     @BeforeEach
     void start() {
         server = ApiServer.startInMemory(new ApiServer.Config("127.0.0.1", 0, "/registry"));
@@ -44,17 +42,7 @@ class ApiServerHttpTest {
     }
 
     Reply call(String method, String path, String contentType, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + path))
-                .timeout(Duration.ofSeconds(10))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        if (contentType != null) {
-            request.header("Content-Type", contentType);
-        }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        String text = response.body();
-        JsonNode json = text.isEmpty() || !text.startsWith("{") ? JSON.nullNode() : JSON.readTree(text);
-        return new Reply(response.statusCode(), json, response.headers().firstValue("Content-Type").orElse(""));
+        return RawHttp.send(server, method, path, contentType, body);
     }
 
     static String pod(String name, String... labels) {
@@ -75,15 +63,15 @@ class ApiServerHttpTest {
     void createSetsServerFieldsAndAnswers201() throws Exception {
         Reply created = create("web");
 
-        assertThat(created.code).isEqualTo(201);
-        JsonNode meta = created.body.get("metadata");
+        assertThat(created.code()).isEqualTo(201);
+        JsonNode meta = created.body().get("metadata");
         assertThat(meta.get("uid").asText()).hasSize(36);
         assertThat(meta.get("resourceVersion").asText()).matches("\\d+");
         assertThat(meta.get("creationTimestamp").asText()).endsWith("Z");
         assertThat(meta.get("namespace").asText()).isEqualTo("default");
-        assertThat(created.body.at("/spec/restartPolicy").asText()).isEqualTo("Always");
-        assertThat(created.body.at("/status/phase").asText()).isEqualTo("Pending");
-        assertThat(call("GET", PODS + "/web", null, null).body).isEqualTo(created.body);
+        assertThat(created.body().at("/spec/restartPolicy").asText()).isEqualTo("Always");
+        assertThat(created.body().at("/status/phase").asText()).isEqualTo("Pending");
+        assertThat(call("GET", PODS + "/web", null, null).body()).isEqualTo(created.body());
     }
 
     @Test
@@ -91,8 +79,8 @@ class ApiServerHttpTest {
         String body = pod("").replace("\"name\":\"\"", "\"generateName\":\"web-\"");
         Reply a = call("POST", PODS, "application/json", body);
         Reply b = call("POST", PODS, "application/json", body);
-        assertThat(a.body.at("/metadata/name").asText()).matches("web-[a-z0-9]{5}");
-        assertThat(a.body.at("/metadata/name")).isNotEqualTo(b.body.at("/metadata/name"));
+        assertThat(a.body().at("/metadata/name").asText()).matches("web-[a-z0-9]{5}");
+        assertThat(a.body().at("/metadata/name")).isNotEqualTo(b.body().at("/metadata/name"));
     }
 
     @Test
@@ -116,23 +104,23 @@ class ApiServerHttpTest {
 
     @Test
     void badRequestsLeaveTheStoredObjectUnchanged() throws Exception {
-        JsonNode before = create("web").body;
+        JsonNode before = create("web").body();
         call("PUT", PODS + "/web", "application/json", "{broken");
         call("PUT", PODS + "/web", "application/json", pod("web").replace("\"c\"", "\"Not_A_Name\""));
         call("PATCH", PODS + "/web", "application/merge-patch+json", "{\"metadata\":{\"labels\":{\"-x\":\"y\"}}}");
-        assertThat(call("GET", PODS + "/web", null, null).body).isEqualTo(before);
+        assertThat(call("GET", PODS + "/web", null, null).body()).isEqualTo(before);
     }
 
     @Test
     void aStaleResourceVersionIsAConflict() throws Exception {
-        JsonNode created = create("web").body;
+        JsonNode created = create("web").body();
         String rv = created.at("/metadata/resourceVersion").asText();
         String update = pod("web", "v", "2").replace("\"name\":\"web\"",
                 "\"name\":\"web\",\"resourceVersion\":\"" + rv + "\"");
         Reply first = call("PUT", PODS + "/web", "application/json", update);
-        assertThat(first.code).isEqualTo(200);
-        assertThat(first.body.at("/metadata/resourceVersion").asText()).isNotEqualTo(rv);
-        assertThat(first.body.at("/metadata/uid")).isEqualTo(created.at("/metadata/uid"));
+        assertThat(first.code()).isEqualTo(200);
+        assertThat(first.body().at("/metadata/resourceVersion").asText()).isNotEqualTo(rv);
+        assertThat(first.body().at("/metadata/uid")).isEqualTo(created.at("/metadata/uid"));
 
         assertStatus(call("PUT", PODS + "/web", "application/json", update), 409, "Conflict",
                 "the object has been modified");
@@ -144,16 +132,16 @@ class ApiServerHttpTest {
         String d = "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"d\"},\"spec\":{"
                 + "\"selector\":{\"matchLabels\":{\"app\":\"d\"}},\"template\":{\"metadata\":{\"labels\":{\"app\":\"d\"}},"
                 + "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"busybox\"}]}}}}";
-        assertThat(call("POST", deployments, "application/json", d).body.at("/metadata/generation").asInt()).isEqualTo(1);
+        assertThat(call("POST", deployments, "application/json", d).body().at("/metadata/generation").asInt()).isEqualTo(1);
         Reply labelled = call("PATCH", deployments + "/d", "application/merge-patch+json",
                 "{\"metadata\":{\"labels\":{\"a\":\"b\"}}}");
-        assertThat(labelled.body.at("/metadata/generation").asInt()).isEqualTo(1);
+        assertThat(labelled.body().at("/metadata/generation").asInt()).isEqualTo(1);
         Reply scaled = call("PATCH", deployments + "/d", "application/merge-patch+json", "{\"spec\":{\"replicas\":3}}");
-        assertThat(scaled.body.at("/metadata/generation").asInt()).isEqualTo(2);
+        assertThat(scaled.body().at("/metadata/generation").asInt()).isEqualTo(2);
         Reply status = call("PUT", deployments + "/d/status", "application/json",
-                scaled.body.toString().replace("\"status\":{}", "\"status\":{\"replicas\":3}"));
-        assertThat(status.body.at("/status/replicas").asInt()).isEqualTo(3);
-        assertThat(status.body.at("/metadata/generation").asInt()).isEqualTo(2);
+                scaled.body().toString().replace("\"status\":{}", "\"status\":{\"replicas\":3}"));
+        assertThat(status.body().at("/status/replicas").asInt()).isEqualTo(3);
+        assertThat(status.body().at("/metadata/generation").asInt()).isEqualTo(2);
     }
 
     @Test
@@ -172,24 +160,24 @@ class ApiServerHttpTest {
             create(name);
         }
         Reply first = call("GET", PODS + "?limit=2", null, null);
-        assertThat(names(first.body)).containsExactly("a", "b");
-        String token = first.body.at("/metadata/continue").asText();
+        assertThat(names(first.body())).containsExactly("a", "b");
+        String token = first.body().at("/metadata/continue").asText();
         call("DELETE", PODS + "/c", null, null);
         Reply second = call("GET", PODS + "?limit=2&continue=" + token, null, null);
-        assertThat(names(second.body)).containsExactly("c", "d");
-        assertThat(second.body.at("/metadata/resourceVersion")).isEqualTo(first.body.at("/metadata/resourceVersion"));
-        Reply last = call("GET", PODS + "?limit=2&continue=" + second.body.at("/metadata/continue").asText(), null, null);
-        assertThat(names(last.body)).containsExactly("e");
-        assertThat(last.body.at("/metadata/continue").isMissingNode()).isTrue();
+        assertThat(names(second.body())).containsExactly("c", "d");
+        assertThat(second.body().at("/metadata/resourceVersion")).isEqualTo(first.body().at("/metadata/resourceVersion"));
+        Reply last = call("GET", PODS + "?limit=2&continue=" + second.body().at("/metadata/continue").asText(), null, null);
+        assertThat(names(last.body())).containsExactly("e");
+        assertThat(last.body().at("/metadata/continue").isMissingNode()).isTrue();
     }
 
     @Test
     void deleteOfAnUnscheduledPodIsImmediateAndReturnsIt() throws Exception {
         create("web");
         Reply deleted = call("DELETE", PODS + "/web", "application/json", "{\"propagationPolicy\":\"Background\"}");
-        assertThat(deleted.code).isEqualTo(200);
-        assertThat(deleted.body.at("/metadata/name").asText()).isEqualTo("web");
-        assertThat(call("GET", PODS + "/web", null, null).code).isEqualTo(404);
+        assertThat(deleted.code()).isEqualTo(200);
+        assertThat(deleted.body().at("/metadata/name").asText()).isEqualTo("web");
+        assertThat(call("GET", PODS + "/web", null, null).code()).isEqualTo(404);
     }
 
     @Test
@@ -197,16 +185,16 @@ class ApiServerHttpTest {
         call("POST", PODS, "application/json", pod("held").replace("\"labels\":{}",
                 "\"labels\":{},\"finalizers\":[\"example.com/hold\"]"));
         Reply marked = call("DELETE", PODS + "/held", null, null);
-        assertThat(marked.body.at("/metadata/deletionTimestamp").isMissingNode()).isFalse();
-        assertThat(call("GET", PODS + "/held", null, null).code).isEqualTo(200);
+        assertThat(marked.body().at("/metadata/deletionTimestamp").isMissingNode()).isFalse();
+        assertThat(call("GET", PODS + "/held", null, null).code()).isEqualTo(200);
         call("PATCH", PODS + "/held", "application/merge-patch+json", "{\"metadata\":{\"finalizers\":null}}");
-        assertThat(call("GET", PODS + "/held", null, null).code).isEqualTo(404);
+        assertThat(call("GET", PODS + "/held", null, null).code()).isEqualTo(404);
     }
 
     @Test
     void aWatchStreamsEveryChangeAfterItsResourceVersion() throws Exception {
         create("a", "app", "web");
-        String rv = call("GET", PODS, null, null).body.at("/metadata/resourceVersion").asText();
+        String rv = call("GET", PODS, null, null).body().at("/metadata/resourceVersion").asText();
         HttpResponse<java.io.InputStream> stream = http.send(HttpRequest.newBuilder(URI.create(server.url() + PODS
                 + "?watch=true&resourceVersion=" + rv + "&timeoutSeconds=5")).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
@@ -238,16 +226,16 @@ class ApiServerHttpTest {
 
     @Test
     void discoveryListsTheServedKinds() throws Exception {
-        assertThat(call("GET", "/api", null, null).body.at("/versions/0").asText()).isEqualTo("v1");
-        JsonNode core = call("GET", "/api/v1", null, null).body;
+        assertThat(call("GET", "/api", null, null).body().at("/versions/0").asText()).isEqualTo("v1");
+        JsonNode core = call("GET", "/api/v1", null, null).body();
         assertThat(core.get("kind").asText()).isEqualTo("APIResourceList");
         assertThat(core.get("resources").findValuesAsText("name")).contains("pods", "pods/status", "pods/binding",
                 "namespaces", "nodes", "services", "configmaps", "events");
-        JsonNode apps = call("GET", "/apis/apps/v1", null, null).body;
+        JsonNode apps = call("GET", "/apis/apps/v1", null, null).body();
         assertThat(apps.get("resources").findValuesAsText("name")).contains("deployments", "deployments/scale");
-        assertThat(call("GET", "/apis", null, null).body.get("groups").findValuesAsText("name"))
+        assertThat(call("GET", "/apis", null, null).body().get("groups").findValuesAsText("name"))
                 .contains("apps", "coordination.k8s.io", "discovery.k8s.io");
-        assertThat(call("GET", "/api/v1/namespaces", null, null).body.get("items").findValuesAsText("name"))
+        assertThat(call("GET", "/api/v1/namespaces", null, null).body().get("items").findValuesAsText("name"))
                 .contains("default", "kube-system", "kube-public", "kube-node-lease");
     }
 
@@ -256,15 +244,15 @@ class ApiServerHttpTest {
         create("web");
         String binding = "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"web\"},"
                 + "\"target\":{\"kind\":\"Node\",\"name\":\"node-1\"}}";
-        assertThat(call("POST", PODS + "/web/binding", "application/json", binding).code).isEqualTo(201);
-        assertThat(call("GET", PODS + "/web", null, null).body.at("/spec/nodeName").asText()).isEqualTo("node-1");
+        assertThat(call("POST", PODS + "/web/binding", "application/json", binding).code()).isEqualTo(201);
+        assertThat(call("GET", PODS + "/web", null, null).body().at("/spec/nodeName").asText()).isEqualTo("node-1");
         assertStatus(call("POST", PODS + "/web/binding", "application/json", binding), 409, "Conflict",
                 "already assigned");
     }
 
     @Test
     void anUnscheduledPodHasEmptyLogsAndDefaultTolerations() throws Exception {
-        JsonNode pod = create("web").body;
+        JsonNode pod = create("web").body();
         assertThat(pod.at("/spec/tolerations").findValuesAsText("key"))
                 .containsExactly("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable");
         assertThat(pod.at("/spec/tolerations/0/tolerationSeconds").asInt()).isEqualTo(300);
@@ -278,7 +266,7 @@ class ApiServerHttpTest {
     @Test
     void namespacesCannotBeDeletedAsACollection() throws Exception {
         assertStatus(call("DELETE", "/api/v1/namespaces", null, null), 405, "MethodNotAllowed", null);
-        assertThat(names(call("GET", "/api/v1/namespaces", null, null).body)).contains("default");
+        assertThat(names(call("GET", "/api/v1/namespaces", null, null).body())).contains("default");
     }
 
     static List<String> names(JsonNode list) {
@@ -298,13 +286,13 @@ class ApiServerHttpTest {
     }
 
     static void assertStatus(Reply reply, int code, String reason, String message) {
-        assertThat(reply.code).as("HTTP code").isEqualTo(code);
-        assertThat(reply.contentType).startsWith("application/json");
-        assertThat(reply.body.get("kind").asText()).isEqualTo("Status");
-        assertThat(reply.body.get("code").asInt()).isEqualTo(code);
-        assertThat(reply.body.get("reason").asText()).isEqualTo(reason);
+        assertThat(reply.code()).as("HTTP code").isEqualTo(code);
+        assertThat(reply.contentType()).startsWith("application/json");
+        assertThat(reply.body().get("kind").asText()).isEqualTo("Status");
+        assertThat(reply.body().get("code").asInt()).isEqualTo(code);
+        assertThat(reply.body().get("reason").asText()).isEqualTo(reason);
         if (message != null) {
-            assertThat(reply.body.get("message").asText()).contains(message);
+            assertThat(reply.body().get("message").asText()).contains(message);
         }
     }
 }

@@ -3,12 +3,6 @@ package dev.kthw.apiserver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -24,10 +18,8 @@ import org.junit.jupiter.api.Test;
  */
 class ConcurrentWritesHttpTest {
 
-    static final ObjectMapper JSON = new ObjectMapper();
     static final String CONFIGMAPS = "/api/v1/namespaces/default/configmaps";
 
-    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     final ApiServer server = ApiServer.startInMemory(new ApiServer.Config("127.0.0.1", 0, "/registry"));
 
     @AfterEach
@@ -35,15 +27,8 @@ class ConcurrentWritesHttpTest {
         server.close();
     }
 
-    HttpResponse<String> send(String method, String path, String contentType, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + path))
-                .timeout(Duration.ofSeconds(20))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        if (contentType != null) {
-            request.header("Content-Type", contentType);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    RawHttp.Reply send(String method, String path, String contentType, String body) throws Exception {
+        return RawHttp.send(server, method, path, contentType, body);
     }
 
     @Test
@@ -55,14 +40,14 @@ class ConcurrentWritesHttpTest {
         for (int i = 0; i < 80; i++) {
             String patch = "{\"data\":{\"k" + i + "\":\"v" + i + "\"}}";
             String type = i % 2 == 0 ? "application/merge-patch+json" : "application/strategic-merge-patch+json";
-            codes.add(pool.submit(() -> send("PATCH", CONFIGMAPS + "/shared", type, patch).statusCode()));
+            codes.add(pool.submit(() -> send("PATCH", CONFIGMAPS + "/shared", type, patch).code()));
         }
         for (Future<Integer> code : codes) {
             assertThat(code.get()).isEqualTo(200);
         }
         pool.shutdown();
 
-        JsonNode data = JSON.readTree(send("GET", CONFIGMAPS + "/shared", null, null).body()).path("data");
+        JsonNode data = send("GET", CONFIGMAPS + "/shared", null, null).body().path("data");
         assertThat(data.size()).as("every patch's key is there: " + data).isEqualTo(80);
     }
 
@@ -70,15 +55,15 @@ class ConcurrentWritesHttpTest {
     void aPatchNamingAStaleVersionIsAConflict() throws Exception {
         send("POST", CONFIGMAPS, "application/json",
                 "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"shared\"}}");
-        String version = JSON.readTree(send("PATCH", CONFIGMAPS + "/shared", "application/merge-patch+json",
-                "{\"data\":{\"a\":\"1\"}}").body()).path("metadata").path("resourceVersion").asText();
+        String version = send("PATCH", CONFIGMAPS + "/shared", "application/merge-patch+json",
+                "{\"data\":{\"a\":\"1\"}}").body().path("metadata").path("resourceVersion").asText();
         send("PATCH", CONFIGMAPS + "/shared", "application/merge-patch+json", "{\"data\":{\"b\":\"2\"}}");
 
-        HttpResponse<String> stale = send("PATCH", CONFIGMAPS + "/shared", "application/merge-patch+json",
+        RawHttp.Reply stale = send("PATCH", CONFIGMAPS + "/shared", "application/merge-patch+json",
                 "{\"metadata\":{\"resourceVersion\":\"" + version + "\"},\"data\":{\"c\":\"3\"}}");
 
-        assertThat(stale.statusCode()).isEqualTo(409);
-        assertThat(JSON.readTree(stale.body()).path("reason").asText()).isEqualTo("Conflict");
+        assertThat(stale.code()).isEqualTo(409);
+        assertThat(stale.body().path("reason").asText()).isEqualTo("Conflict");
     }
 
     @Test
@@ -86,18 +71,18 @@ class ConcurrentWritesHttpTest {
         String token = java.util.Base64.getUrlEncoder().withoutPadding()
                 .encodeToString("999999\n/registry/configmaps/default/x".getBytes());
 
-        HttpResponse<String> list = send("GET", CONFIGMAPS + "?limit=1&continue=" + token, null, null);
+        RawHttp.Reply list = send("GET", CONFIGMAPS + "?limit=1&continue=" + token, null, null);
 
-        assertThat(list.statusCode()).isEqualTo(400);
-        assertThat(JSON.readTree(list.body()).path("message").asText()).startsWith("continue key is not valid");
+        assertThat(list.code()).isEqualTo(400);
+        assertThat(list.body().path("message").asText()).startsWith("continue key is not valid");
     }
 
     @Test
     void aWatchFromTheFutureEndsWithTooLargeResourceVersion() throws Exception {
-        HttpResponse<String> watch = send("GET", CONFIGMAPS + "?watch=true&resourceVersion=999999&timeoutSeconds=5",
+        RawHttp.Reply watch = send("GET", CONFIGMAPS + "?watch=true&resourceVersion=999999&timeoutSeconds=5",
                 null, null);
 
-        JsonNode event = JSON.readTree(watch.body().lines().findFirst().orElse("{}"));
+        JsonNode event = watch.body();   // one line: the ERROR event, then the stream ends
         assertThat(event.path("type").asText()).isEqualTo("ERROR");
         assertThat(event.path("object").path("code").asInt()).isEqualTo(504);
         assertThat(event.path("object").path("message").asText()).startsWith("Too large resource version: 999999");

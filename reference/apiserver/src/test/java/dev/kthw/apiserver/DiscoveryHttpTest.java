@@ -1,14 +1,11 @@
 package dev.kthw.apiserver;
 
+import dev.kthw.apiserver.RawHttp.Reply;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -31,10 +28,7 @@ class DiscoveryHttpTest {
             "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json";
 
     static ApiServer server;
-    static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    record Reply(int code, JsonNode body, String contentType, String vary) {
-    }
 
     @BeforeAll
     static void start() {
@@ -47,28 +41,20 @@ class DiscoveryHttpTest {
     }
 
     static Reply get(String path, String accept) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + path))
-                .timeout(Duration.ofSeconds(10)).GET();
-        if (accept != null) {
-            request.header("Accept", accept);
-        }
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        return new Reply(response.statusCode(), JSON.readTree(response.body()),
-                response.headers().firstValue("Content-Type").orElse(""),
-                response.headers().firstValue("Vary").orElse(""));
+        return RawHttp.send(server, "GET", path, null, "Accept", accept);
     }
 
     @Test
     void kubectl130AndLaterGetAggregatedDiscoveryV2WithTheExactContentType() throws Exception {
         Reply apis = get("/apis", ACCEPT_V2);
 
-        assertThat(apis.code).isEqualTo(200);
-        assertThat(apis.contentType)
+        assertThat(apis.code()).isEqualTo(200);
+        assertThat(apis.contentType())
                 .isEqualTo("application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList");
-        assertThat(apis.vary).isEqualTo("Accept");
-        assertThat(apis.body.get("kind").asText()).isEqualTo("APIGroupDiscoveryList");
-        assertThat(apis.body.get("apiVersion").asText()).isEqualTo("apidiscovery.k8s.io/v2");
-        assertThat(apis.body.get("items").findValuesAsText("name"))
+        assertThat(apis.header("Vary")).isEqualTo("Accept");
+        assertThat(apis.body().get("kind").asText()).isEqualTo("APIGroupDiscoveryList");
+        assertThat(apis.body().get("apiVersion").asText()).isEqualTo("apidiscovery.k8s.io/v2");
+        assertThat(apis.body().get("items").findValuesAsText("name"))
                 .containsExactly("apps", "coordination.k8s.io", "discovery.k8s.io");
     }
 
@@ -76,24 +62,24 @@ class DiscoveryHttpTest {
     void kubectl127To129GetV2beta1() throws Exception {
         Reply api = get("/api", ACCEPT_V2BETA1);
 
-        assertThat(api.contentType)
+        assertThat(api.contentType())
                 .isEqualTo("application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList");
-        assertThat(api.body.get("apiVersion").asText()).isEqualTo("apidiscovery.k8s.io/v2beta1");
+        assertThat(api.body().get("apiVersion").asText()).isEqualTo("apidiscovery.k8s.io/v2beta1");
     }
 
     @Test
     void aPlainAcceptStillGetsLegacyDiscovery() throws Exception {
         for (String accept : new String[] {null, "application/json", "application/json, */*", "*/*"}) {
             Reply api = get("/api", accept);
-            assertThat(api.contentType).as(accept).isEqualTo("application/json");
-            assertThat(api.body.get("kind").asText()).isEqualTo("APIVersions");
-            assertThat(get("/apis", accept).body.get("kind").asText()).isEqualTo("APIGroupList");
+            assertThat(api.contentType()).as(accept).isEqualTo("application/json");
+            assertThat(api.body().get("kind").asText()).isEqualTo("APIVersions");
+            assertThat(get("/apis", accept).body().get("kind").asText()).isEqualTo("APIGroupList");
         }
     }
 
     @Test
     void theCoreGroupHasNoNameAndDescribesEachResourceFully() throws Exception {
-        JsonNode core = get("/api", ACCEPT_V2).body.get("items");
+        JsonNode core = get("/api", ACCEPT_V2).body().get("items");
 
         assertThat(core).hasSize(1);
         assertThat(core.get(0).path("metadata").has("name")).isFalse();
@@ -120,12 +106,12 @@ class DiscoveryHttpTest {
 
     @Test
     void scaleIsAnAutoscalingV1ScaleInBothForms() throws Exception {
-        JsonNode apps = get("/apis", ACCEPT_V2).body.get("items").get(0).get("versions").get(0);
+        JsonNode apps = get("/apis", ACCEPT_V2).body().get("items").get(0).get("versions").get(0);
         JsonNode scale = subresource(resource(apps, "deployments"), "scale");
         assertThat(scale.get("responseKind").toString())
                 .isEqualTo("{\"group\":\"autoscaling\",\"version\":\"v1\",\"kind\":\"Scale\"}");
 
-        JsonNode legacy = get("/apis/apps/v1", null).body.get("resources");
+        JsonNode legacy = get("/apis/apps/v1", null).body().get("resources");
         JsonNode legacyScale = null;
         for (JsonNode r : legacy) {
             if (r.get("name").asText().equals("deployments/scale")) {
@@ -140,10 +126,10 @@ class DiscoveryHttpTest {
     @Test
     void aNamedGroupHasItsOwnDocument() throws Exception {
         Reply apps = get("/apis/apps", null);
-        assertThat(apps.code).isEqualTo(200);
-        assertThat(apps.body.get("kind").asText()).isEqualTo("APIGroup");
-        assertThat(apps.body.at("/preferredVersion/groupVersion").asText()).isEqualTo("apps/v1");
-        assertThat(get("/apis/nosuch.k8s.io", null).code).isEqualTo(404);
+        assertThat(apps.code()).isEqualTo(200);
+        assertThat(apps.body().get("kind").asText()).isEqualTo("APIGroup");
+        assertThat(apps.body().at("/preferredVersion/groupVersion").asText()).isEqualTo("apps/v1");
+        assertThat(get("/apis/nosuch.k8s.io", null).code()).isEqualTo(404);
     }
 
     private static JsonNode resource(JsonNode version, String name) {

@@ -3,14 +3,8 @@ package dev.kthw.apiserver;
 import static dev.kthw.apiserver.ApiServerHttpTest.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -25,10 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DryRunHttpTest {
 
-    static final ObjectMapper JSON = new ObjectMapper();
     static final String CONFIGMAPS = "/api/v1/namespaces/default/configmaps";
 
-    final HttpClient http = HttpClient.newHttpClient();
     final ApiServer server = ApiServer.startInMemory(new ApiServer.Config("127.0.0.1", 0, "/registry"));
 
     @AfterEach
@@ -36,17 +28,8 @@ class DryRunHttpTest {
         server.close();
     }
 
-    ApiServerHttpTest.Reply call(String method, String path, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + path))
-                .timeout(Duration.ofSeconds(10))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        return new ApiServerHttpTest.Reply(response.statusCode(), JSON.readTree(response.body()),
-                response.headers().firstValue("Content-Type").orElse(""));
+    RawHttp.Reply call(String method, String path, String body) throws Exception {
+        return RawHttp.send(server, method, path, "application/json", body);
     }
 
     static String configMap(String name, String colour) {
@@ -56,7 +39,7 @@ class DryRunHttpTest {
 
     @Test
     void aDryRunCreateAnswersAsACreateAndStoresNothing() throws Exception {
-        ApiServerHttpTest.Reply created = call("POST", CONFIGMAPS + "?dryRun=All", configMap("settings", "blue"));
+        RawHttp.Reply created = call("POST", CONFIGMAPS + "?dryRun=All", configMap("settings", "blue"));
 
         assertThat(created.code()).isEqualTo(201);
         assertThat(created.body().path("metadata").path("uid").asText()).isNotEmpty();
@@ -80,17 +63,15 @@ class DryRunHttpTest {
     void aDryRunUpdatePatchOrDeleteLeavesTheObjectAsItWas() throws Exception {
         String before = call("POST", CONFIGMAPS, configMap("settings", "blue")).body().toString();
 
-        ApiServerHttpTest.Reply updated = call("PUT", CONFIGMAPS + "/settings?dryRun=All", configMap("settings", "red"));
-        HttpResponse<String> patched = http.send(HttpRequest.newBuilder(URI.create(server.url() + CONFIGMAPS
-                        + "/settings?dryRun=All")).header("Content-Type", "application/merge-patch+json")
-                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"data\":{\"colour\":\"green\"}}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        ApiServerHttpTest.Reply deleted = call("DELETE", CONFIGMAPS + "/settings?dryRun=All", null);
+        RawHttp.Reply updated = call("PUT", CONFIGMAPS + "/settings?dryRun=All", configMap("settings", "red"));
+        RawHttp.Reply patched = RawHttp.send(server, "PATCH", CONFIGMAPS + "/settings?dryRun=All",
+                "application/merge-patch+json", "{\"data\":{\"colour\":\"green\"}}");
+        RawHttp.Reply deleted = call("DELETE", CONFIGMAPS + "/settings?dryRun=All", null);
 
         assertThat(updated.code()).isEqualTo(200);
         assertThat(updated.body().path("data").path("colour").asText()).isEqualTo("red");
-        assertThat(patched.statusCode()).isEqualTo(200);
-        assertThat(JSON.readTree(patched.body()).path("data").path("colour").asText()).isEqualTo("green");
+        assertThat(patched.code()).isEqualTo(200);
+        assertThat(patched.body().path("data").path("colour").asText()).isEqualTo("green");
         assertThat(deleted.code()).isEqualTo(200);
         assertThat(call("GET", CONFIGMAPS + "/settings", null).body().toString()).isEqualTo(before);
     }

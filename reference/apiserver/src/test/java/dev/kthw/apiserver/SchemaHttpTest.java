@@ -1,5 +1,7 @@
 package dev.kthw.apiserver;
 
+import dev.kthw.apiserver.RawHttp.Reply;
+
 import static dev.kthw.apiserver.ProtobufTest.concat;
 import static dev.kthw.apiserver.ProtobufTest.entry;
 import static dev.kthw.apiserver.ProtobufTest.envelope;
@@ -9,13 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,10 +26,6 @@ class SchemaHttpTest {
     static final String CONFIGMAPS = "/api/v1/namespaces/default/configmaps";
 
     ApiServer server;
-    HttpClient http = HttpClient.newHttpClient();
-
-    record Reply(int code, JsonNode body, List<String> warnings) {
-    }
 
     @BeforeEach
     void start() {
@@ -46,17 +38,7 @@ class SchemaHttpTest {
     }
 
     Reply call(String method, String path, String contentType, byte[] body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + path))
-                .timeout(Duration.ofSeconds(10))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body));
-        if (contentType != null) {
-            request.header("Content-Type", contentType);
-        }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        String text = response.body();
-        JsonNode json = text.isEmpty() || !text.startsWith("{") ? JSON.nullNode() : JSON.readTree(text);
-        return new Reply(response.statusCode(), json, response.headers().allValues("Warning"));
+        return RawHttp.send(server, method, path, body, "Content-Type", contentType);
     }
 
     Reply call(String method, String path, String contentType, String body) throws Exception {
@@ -70,10 +52,10 @@ class SchemaHttpTest {
         Reply created = call("POST", CONFIGMAPS + "?fieldValidation=Strict", Protobuf.MEDIA_TYPE,
                 envelope("v1", "ConfigMap", configMap));
 
-        assertThat(created.code).isEqualTo(201);
-        assertThat(created.body.at("/data/color").asText()).isEqualTo("blue");
-        assertThat(created.body.at("/metadata/uid").asText()).hasSize(36);
-        assertThat(call("GET", CONFIGMAPS + "/settings", null, (byte[]) null).body).isEqualTo(created.body);
+        assertThat(created.code()).isEqualTo(201);
+        assertThat(created.body().at("/data/color").asText()).isEqualTo("blue");
+        assertThat(created.body().at("/metadata/uid").asText()).hasSize(36);
+        assertThat(call("GET", CONFIGMAPS + "/settings", null, (byte[]) null).body()).isEqualTo(created.body());
     }
 
     @Test
@@ -85,29 +67,29 @@ class SchemaHttpTest {
         Reply wrongKind = call("POST", CONFIGMAPS, Protobuf.MEDIA_TYPE,
                 envelope("v1", "Secret", sub(1, str(1, "settings"))));
 
-        assertThat(truncated.code).isEqualTo(400);
-        assertThat(truncated.body.get("reason").asText()).isEqualTo("BadRequest");
-        assertThat(truncated.body.get("message").asText()).startsWith("the protobuf body could not be decoded");
-        assertThat(wrongKind.code).isEqualTo(400);
-        assertThat(wrongKind.body.get("message").asText()).contains("unrecognized");
-        assertThat(call("GET", CONFIGMAPS + "/settings", null, (byte[]) null).code).isEqualTo(404);
+        assertThat(truncated.code()).isEqualTo(400);
+        assertThat(truncated.body().get("reason").asText()).isEqualTo("BadRequest");
+        assertThat(truncated.body().get("message").asText()).startsWith("the protobuf body could not be decoded");
+        assertThat(wrongKind.code()).isEqualTo(400);
+        assertThat(wrongKind.body().get("message").asText()).contains("unrecognized");
+        assertThat(call("GET", CONFIGMAPS + "/settings", null, (byte[]) null).code()).isEqualTo(404);
     }
 
     @Test
     void theOpenApiIndexPointsAtOneDocumentPerGroupVersion() throws Exception {
-        JsonNode paths = call("GET", "/openapi/v3", null, (byte[]) null).body.get("paths");
+        JsonNode paths = call("GET", "/openapi/v3", null, (byte[]) null).body().get("paths");
 
         assertThat(paths.fieldNames()).toIterable().containsExactly("api/v1", "apis/apps/v1",
                 "apis/coordination.k8s.io/v1", "apis/discovery.k8s.io/v1");
         String url = paths.at("/apis~1apps~1v1/serverRelativeURL").asText();
         assertThat(url).matches("/openapi/v3/apis/apps/v1\\?hash=[0-9A-F]{128}");
-        assertThat(call("GET", url, null, (byte[]) null).code).isEqualTo(200);
-        assertThat(call("GET", "/openapi/v3/apis/batch/v1", null, (byte[]) null).code).isEqualTo(404);
+        assertThat(call("GET", url, null, (byte[]) null).code()).isEqualTo(200);
+        assertThat(call("GET", "/openapi/v3/apis/batch/v1", null, (byte[]) null).code()).isEqualTo(404);
     }
 
     @Test
     void aDocumentHasTheKindsSchemasWithRefsAndPatchMarkers() throws Exception {
-        JsonNode doc = call("GET", "/openapi/v3/api/v1", null, (byte[]) null).body;
+        JsonNode doc = call("GET", "/openapi/v3/api/v1", null, (byte[]) null).body();
         JsonNode schemas = doc.at("/components/schemas");
 
         JsonNode pod = schemas.get("io.k8s.api.core.v1.Pod");
@@ -145,15 +127,15 @@ class SchemaHttpTest {
         Reply created = call("POST", DEPLOYMENTS + "?fieldValidation=Warn", "application/json",
                 deploymentWithTypos("web"));
 
-        assertThat(created.code).isEqualTo(201);
-        assertThat(created.warnings).containsExactly("299 - \"unknown field \\\"spec.replica\\\"\"",
+        assertThat(created.code()).isEqualTo(201);
+        assertThat(created.warnings()).containsExactly("299 - \"unknown field \\\"spec.replica\\\"\"",
                 "299 - \"unknown field \\\"spec.template.spec.containers[0].imagee\\\"\"");
-        JsonNode stored = call("GET", DEPLOYMENTS + "/web", null, (byte[]) null).body;
+        JsonNode stored = call("GET", DEPLOYMENTS + "/web", null, (byte[]) null).body();
         assertThat(stored.at("/spec").has("replica")).isFalse();
         assertThat(stored.at("/spec/template/spec/containers/0").has("imagee")).isFalse();
         assertThat(stored.at("/metadata/labels/anything").asText()).isEqualTo("goes");
         // Warn is also what a request without fieldValidation gets, as in Kubernetes 1.27+
-        assertThat(call("POST", DEPLOYMENTS, "application/json", deploymentWithTypos("web2")).warnings).hasSize(2);
+        assertThat(call("POST", DEPLOYMENTS, "application/json", deploymentWithTypos("web2")).warnings()).hasSize(2);
     }
 
     @Test
@@ -161,22 +143,22 @@ class SchemaHttpTest {
         Reply refused = call("POST", DEPLOYMENTS + "?fieldValidation=Strict", "application/json",
                 deploymentWithTypos("web"));
 
-        assertThat(refused.code).isEqualTo(400);
-        assertThat(refused.body.get("reason").asText()).isEqualTo("BadRequest");
-        assertThat(refused.body.get("message").asText()).isEqualTo("Deployment in version \"v1\" cannot be handled "
+        assertThat(refused.code()).isEqualTo(400);
+        assertThat(refused.body().get("reason").asText()).isEqualTo("BadRequest");
+        assertThat(refused.body().get("message").asText()).isEqualTo("Deployment in version \"v1\" cannot be handled "
                 + "as a Deployment: strict decoding error: unknown field \"spec.replica\", unknown field "
                 + "\"spec.template.spec.containers[0].imagee\"");
-        assertThat(call("GET", DEPLOYMENTS + "/web", null, (byte[]) null).code).isEqualTo(404);
+        assertThat(call("GET", DEPLOYMENTS + "/web", null, (byte[]) null).code()).isEqualTo(404);
 
         // a patch that adds an unknown field is refused too, and leaves the object as it was
         JsonNode before = call("POST", DEPLOYMENTS + "?fieldValidation=Ignore", "application/json",
-                deploymentWithTypos("web")).body;
+                deploymentWithTypos("web")).body();
         Reply patched = call("PATCH", DEPLOYMENTS + "/web?fieldValidation=Strict", "application/merge-patch+json",
                 "{\"spec\":{\"paused\":true,\"pausd\":true}}");
-        assertThat(patched.code).isEqualTo(400);
-        assertThat(patched.body.get("message").asText()).isEqualTo("strict decoding error: unknown field "
+        assertThat(patched.code()).isEqualTo(400);
+        assertThat(patched.body().get("message").asText()).isEqualTo("strict decoding error: unknown field "
                 + "\"spec.pausd\"");
-        assertThat(call("GET", DEPLOYMENTS + "/web", null, (byte[]) null).body).isEqualTo(before);
+        assertThat(call("GET", DEPLOYMENTS + "/web", null, (byte[]) null).body()).isEqualTo(before);
     }
 
     @Test
@@ -184,10 +166,10 @@ class SchemaHttpTest {
         Reply created = call("POST", DEPLOYMENTS + "?fieldValidation=Ignore", "application/json",
                 deploymentWithTypos("web"));
 
-        assertThat(created.code).isEqualTo(201);
-        assertThat(created.warnings).isEmpty();
-        assertThat(created.body.at("/spec").has("replica")).isFalse();
+        assertThat(created.code()).isEqualTo(201);
+        assertThat(created.warnings()).isEmpty();
+        assertThat(created.body().at("/spec").has("replica")).isFalse();
         assertThat(call("POST", DEPLOYMENTS + "?fieldValidation=Sometimes", "application/json",
-                deploymentWithTypos("web3")).code).isEqualTo(400);
+                deploymentWithTypos("web3")).code()).isEqualTo(400);
     }
 }

@@ -9,12 +9,7 @@ import dev.kthw.store.KeyValue;
 import dev.kthw.store.MemoryStorage;
 import dev.kthw.store.Storage;
 import dev.kthw.store.Watch;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -32,7 +27,6 @@ class ServiceAllocationHttpTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String SERVICES = "/api/v1/namespaces/default/services";
 
-    final HttpClient http = HttpClient.newHttpClient();
     final MemoryStorage store = new MemoryStorage();
     ApiServer server = start(new ApiServer.Config("127.0.0.1", 0, "/registry"));
 
@@ -47,17 +41,8 @@ class ServiceAllocationHttpTest {
         return ApiServer.start(config, new KeepOpen(store), Clock.systemUTC());
     }
 
-    ApiServerHttpTest.Reply call(String method, String path, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + path))
-                .timeout(Duration.ofSeconds(10))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        return new ApiServerHttpTest.Reply(response.statusCode(), JSON.readTree(response.body()),
-                response.headers().firstValue("Content-Type").orElse(""));
+    RawHttp.Reply call(String method, String path, String body) throws Exception {
+        return RawHttp.send(server, method, path, "application/json", body);
     }
 
     static String service(String name, String specFields) {
@@ -66,7 +51,7 @@ class ServiceAllocationHttpTest {
                 + "\"selector\":{\"app\":\"web\"},\"ports\":[{\"port\":80,\"targetPort\":8080}]}}";
     }
 
-    ApiServerHttpTest.Reply create(String name, String specFields) throws Exception {
+    RawHttp.Reply create(String name, String specFields) throws Exception {
         return call("POST", SERVICES, service(name, specFields));
     }
 
@@ -93,7 +78,7 @@ class ServiceAllocationHttpTest {
         assertThat(create("dns", "\"clusterIP\":\"10.96.0.10\"").body().at("/spec/clusterIPs/0").asText())
                 .isEqualTo("10.96.0.10");
 
-        ApiServerHttpTest.Reply taken = create("dns2", "\"clusterIP\":\"10.96.0.10\"");
+        RawHttp.Reply taken = create("dns2", "\"clusterIP\":\"10.96.0.10\"");
         assertStatus(taken, 422, "Invalid", "Service \"dns2\" is invalid: spec.clusterIPs: Invalid value: "
                 + "[]string{\"10.96.0.10\"}: failed to allocate IP 10.96.0.10: provided IP is already allocated");
         assertThat(taken.body().at("/details/causes/0/field").asText()).isEqualTo("spec.clusterIPs");
@@ -133,7 +118,7 @@ class ServiceAllocationHttpTest {
         assertThat(kept.at("/spec/clusterIP").asText()).isEqualTo(ip);
         assertThat(kept.at("/spec/clusterIPs/0").asText()).isEqualTo(ip);
 
-        ApiServerHttpTest.Reply changed = call("PUT", SERVICES + "/web", service("web", "\"clusterIP\":\"10.96.0.30\""));
+        RawHttp.Reply changed = call("PUT", SERVICES + "/web", service("web", "\"clusterIP\":\"10.96.0.30\""));
         assertStatus(changed, 422, "Invalid", "spec.clusterIPs[0]: Invalid value: []string{\"10.96.0.30\"}: "
                 + "may not change once set");
         assertThat(call("GET", SERVICES + "/web", null).body().at("/spec/clusterIP").asText()).isEqualTo(ip);
