@@ -2,10 +2,14 @@ package dev.kthw.apiserver;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kthw.api.ApiException;
+import dev.kthw.api.Status;
+import dev.kthw.store.Compactor;
 import dev.kthw.store.MemoryStorage;
 import dev.kthw.store.Storage;
+import dev.kthw.store.StorageException;
 import io.javalin.Javalin;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -18,6 +22,10 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * <p>Start-up, in order: the store, the registry over it, the HTTP routes, the built-in
  * namespaces, then the listener, so the first client already finds a complete server. Stop closes the listener, then the store (which ends the
  * watches).
+ *
+ * <p>When the store cannot be reached (etcd down), requests get 503 ServiceUnavailable
+ * with a Status, never a hang or a 500, and {@code /readyz} fails; both recover by
+ * themselves when etcd is back, because the etcd client reconnects.
  */
 public final class ApiServer implements AutoCloseable {
 
@@ -27,17 +35,30 @@ public final class ApiServer implements AutoCloseable {
      * @param bindAddress  where to listen ({@code --bind-address})
      * @param port         the plain-HTTP port ({@code --port}; 0 picks a free one)
      * @param etcdPrefix   the key prefix in the store ({@code --etcd-prefix})
+     * @param compactionInterval how often old revisions are compacted ({@code --etcd-compaction-interval}; 0: never)
+     * @param eventTtl     how long Events live ({@code --event-ttl})
      */
-    public record Config(String bindAddress, int port, String etcdPrefix) {
+    public record Config(String bindAddress, int port, String etcdPrefix, Duration compactionInterval,
+                         Duration eventTtl) {
         public Config {
             Objects.requireNonNull(bindAddress, "bindAddress");
             Objects.requireNonNull(etcdPrefix, "etcdPrefix");
+            Objects.requireNonNull(compactionInterval, "compactionInterval");
+            Objects.requireNonNull(eventTtl, "eventTtl");
+        }
+
+        /** kube-apiserver's defaults: compaction every 5 minutes, Events kept an hour. */
+        public Config(String bindAddress, int port, String etcdPrefix) {
+            this(bindAddress, port, etcdPrefix, Duration.ofMinutes(5), Duration.ofHours(1));
         }
 
         public static Config defaults() {
             return new Config("127.0.0.1", 8080, "/registry");
         }
     }
+
+    /** How long {@code /readyz} waits for the store: kube-apiserver's {@code --etcd-healthcheck-timeout}. */
+    static final Duration STORE_CHECK_TIMEOUT = Duration.ofSeconds(2);
 
     /** The namespaces every cluster has; kube-apiserver's bootstrap controller creates them too. */
     static final List<String> SYSTEM_NAMESPACES = List.of("default", "kube-system", "kube-public", "kube-node-lease");
@@ -46,16 +67,19 @@ public final class ApiServer implements AutoCloseable {
     private final Javalin app;
     private final Registry registry;
     private final String host;
+    private final Compactor compactor;
 
-    private ApiServer(Storage storage, Javalin app, Registry registry, String host) {
+    private ApiServer(Storage storage, Javalin app, Registry registry, String host, Compactor compactor) {
         this.storage = storage;
         this.app = app;
         this.registry = registry;
         this.host = host;
+        this.compactor = compactor;
     }
 
     /** Starts an API server over {@code storage}; it owns the store from now on and closes it. */
-    public static ApiServer start(Config config, Storage storage, Clock clock) {
+    public static ApiServer start(Config config, Storage store, Clock clock) {
+        Storage storage = new EventExpiry(store, config.etcdPrefix(), config.eventTtl()); // Events get a TTL
         Registry registry = new Registry(storage, clock, config.etcdPrefix());     // objects over the store
         Handlers handlers = new Handlers(registry, clock);                          // REST over the registry
         Javalin app = Javalin.create(c -> {
@@ -65,12 +89,29 @@ public final class ApiServer implements AutoCloseable {
             c.jetty.threadPool = threadPool();            // one thread per open watch
         });
         String address = config.bindAddress() + ":" + config.port();
+        app.before("/readyz", ctx -> storeCheck(ctx, storage));   // not ready while the store is unreachable
         handlers.register(app, address);
+        app.exception(StorageException.Unavailable.class, (e, ctx) ->  // etcd down: 503, the client retries
+                Handlers.json(ctx, 503, Status.failure(503, "ServiceUnavailable", e.getMessage(), null)));
         String host = config.bindAddress().equals("0.0.0.0") ? "127.0.0.1" : config.bindAddress();
-        ApiServer server = new ApiServer(storage, app, registry, host);
+        Compactor compactor = new Compactor(storage, config.compactionInterval()); // old revisions go, periodically
+        ApiServer server = new ApiServer(storage, app, registry, host, compactor);
         server.createSystemNamespaces();                  // default, kube-system, ... before anyone can ask
         app.start(config.bindAddress(), config.port());                             // listen
         return server;
+    }
+
+    /**
+     * kube-apiserver's readiness includes an etcd check: a load balancer should not send
+     * requests to an API server that cannot reach its store. Answers as kube-apiserver
+     * does, one line per failed check.
+     */
+    private static void storeCheck(io.javalin.http.Context ctx, Storage storage) {
+        if (!storage.ready(STORE_CHECK_TIMEOUT)) {
+            ctx.status(500).contentType("text/plain").result("[-]etcd failed: the store did not answer within "
+                    + STORE_CHECK_TIMEOUT.toSeconds() + "s\nreadyz check failed\n");
+            ctx.skipRemainingHandlers();
+        }
     }
 
     /** An API server on the in-memory store, as {@code --storage-backend=memory} starts it. */
@@ -136,6 +177,7 @@ public final class ApiServer implements AutoCloseable {
 
     @Override
     public void close() {
+        compactor.close();
         app.stop();
         storage.close();
     }
