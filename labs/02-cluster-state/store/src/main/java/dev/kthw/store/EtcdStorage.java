@@ -109,7 +109,10 @@ public final class EtcdStorage implements Storage {
         ClientBuilder builder = Client.builder().endpoints(options.endpoints().toArray(String[]::new))
                 .connectTimeout(Duration.ofSeconds(2))
                 .keepaliveTime(Duration.ofSeconds(10))
-                .keepaliveTimeout(Duration.ofSeconds(5));
+                .keepaliveTimeout(Duration.ofSeconds(5))
+                // gRPC refuses answers over 4 MiB by default; a list of 10,000 pods is larger.
+                // kube-apiserver lifts the limit the same way (MaxCallRecvMsgSize).
+                .maxInboundMessageSize(Integer.MAX_VALUE);
         if (options.caFile() != null) {
             try {
                 builder.sslContext(ssl -> {
