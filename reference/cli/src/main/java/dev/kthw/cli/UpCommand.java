@@ -127,6 +127,8 @@ final class UpCommand implements Callable<Integer> {
             }
             Thread.sleep(200);
         }
+        // Leave nothing behind that 'kthw down' might not find: stop what we started, by its PID.
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
         throw new IllegalStateException("etcd did not become healthy; see " + state.log("etcd") + lastLines(state.log("etcd")));
     }
 
