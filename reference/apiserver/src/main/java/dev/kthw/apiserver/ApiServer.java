@@ -2,10 +2,14 @@ package dev.kthw.apiserver;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kthw.api.ApiException;
+import dev.kthw.api.Status;
+import dev.kthw.store.Compactor;
 import dev.kthw.store.MemoryStorage;
 import dev.kthw.store.Storage;
+import dev.kthw.store.StorageException;
 import io.javalin.Javalin;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -18,6 +22,10 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * <p>Start-up, in order: the store, the registry over it, the HTTP routes, the built-in
  * namespaces, then the listener, so the first client already finds a complete server. Stop closes the listener, then the store (which ends the
  * watches).
+ *
+ * <p>When the store cannot be reached (etcd down), requests get 503 ServiceUnavailable
+ * with a Status, never a hang or a 500, and {@code /readyz} fails; both recover by
+ * themselves when etcd is back, because the etcd client reconnects.
  */
 public final class ApiServer implements AutoCloseable {
 
@@ -30,26 +38,33 @@ public final class ApiServer implements AutoCloseable {
      * @param serviceClusterIPRange the CIDR Services' cluster IPs come from
      *                     ({@code --service-cluster-ip-range}; kubeadm's 10.96.0.0/12 by default)
      * @param serviceNodePortRange  the ports NodePort Services get ({@code --service-node-port-range})
+     * @param compactionInterval how often old revisions are compacted ({@code --etcd-compaction-interval}; 0: never)
+     * @param eventTtl     how long Events live ({@code --event-ttl})
      */
     public record Config(String bindAddress, int port, String etcdPrefix, String serviceClusterIPRange,
-                         String serviceNodePortRange) {
+                         String serviceNodePortRange, Duration compactionInterval, Duration eventTtl) {
         public Config {
             Objects.requireNonNull(bindAddress, "bindAddress");
             Objects.requireNonNull(etcdPrefix, "etcdPrefix");
             Objects.requireNonNull(serviceClusterIPRange, "serviceClusterIPRange");
             Objects.requireNonNull(serviceNodePortRange, "serviceNodePortRange");
+            Objects.requireNonNull(compactionInterval, "compactionInterval");
+            Objects.requireNonNull(eventTtl, "eventTtl");
         }
 
-        /** The default Service ranges. */
+        /** kube-apiserver's defaults: kubeadm's Service ranges, compaction every 5 minutes, Events kept an hour. */
         public Config(String bindAddress, int port, String etcdPrefix) {
             this(bindAddress, port, etcdPrefix, ServiceAllocator.DEFAULT_CLUSTER_IP_RANGE,
-                    ServiceAllocator.DEFAULT_NODE_PORT_RANGE);
+                    ServiceAllocator.DEFAULT_NODE_PORT_RANGE, Duration.ofMinutes(5), Duration.ofHours(1));
         }
 
         public static Config defaults() {
             return new Config("127.0.0.1", 8080, "/registry");
         }
     }
+
+    /** How long {@code /readyz} waits for the store: kube-apiserver's {@code --etcd-healthcheck-timeout}. */
+    static final Duration STORE_CHECK_TIMEOUT = Duration.ofSeconds(2);
 
     /** The namespaces every cluster has; kube-apiserver's bootstrap controller creates them too. */
     static final List<String> SYSTEM_NAMESPACES = List.of("default", "kube-system", "kube-public", "kube-node-lease");
@@ -59,17 +74,21 @@ public final class ApiServer implements AutoCloseable {
     private final Registry registry;
     private final Handlers handlers;
     private final String host;
+    private final Compactor compactor;
 
-    private ApiServer(Storage storage, Javalin app, Registry registry, Handlers handlers, String host) {
+    private ApiServer(Storage storage, Javalin app, Registry registry, Handlers handlers, String host,
+                      Compactor compactor) {
         this.storage = storage;
         this.app = app;
         this.registry = registry;
         this.handlers = handlers;
         this.host = host;
+        this.compactor = compactor;
     }
 
     /** Starts an API server over {@code storage}; it owns the store from now on and closes it. */
-    public static ApiServer start(Config config, Storage storage, Clock clock) {
+    public static ApiServer start(Config config, Storage store, Clock clock) {
+        Storage storage = new EventExpiry(store, config.etcdPrefix(), config.eventTtl()); // Events get a TTL
         Registry registry = new Registry(storage, clock, config.etcdPrefix(),        // objects over the store
                 config.serviceClusterIPRange(), config.serviceNodePortRange());
         Registry dryRun = new Registry(new DryRunStorage(storage), clock, config.etcdPrefix(),  // ?dryRun=All
@@ -83,12 +102,29 @@ public final class ApiServer implements AutoCloseable {
             c.jetty.threadPool = threadPool();            // requests; open watches hold no thread
         });
         String address = config.bindAddress() + ":" + config.port();
+        app.before("/readyz", ctx -> storeCheck(ctx, storage));   // not ready while the store is unreachable
         handlers.register(app, address);
+        app.exception(StorageException.Unavailable.class, (e, ctx) ->  // etcd down: 503, the client retries
+                Handlers.json(ctx, 503, Status.failure(503, "ServiceUnavailable", e.getMessage(), null)));
         String host = config.bindAddress().equals("0.0.0.0") ? "127.0.0.1" : config.bindAddress();
-        ApiServer server = new ApiServer(storage, app, registry, handlers, host);
+        Compactor compactor = new Compactor(storage, config.compactionInterval()); // old revisions go, periodically
+        ApiServer server = new ApiServer(storage, app, registry, handlers, host, compactor);
         server.createSystemNamespaces();                  // default, kube-system, ... before anyone can ask
         app.start(config.bindAddress(), config.port());                             // listen
         return server;
+    }
+
+    /**
+     * kube-apiserver's readiness includes an etcd check: a load balancer should not send
+     * requests to an API server that cannot reach its store. Answers as kube-apiserver
+     * does, one line per failed check.
+     */
+    private static void storeCheck(io.javalin.http.Context ctx, Storage storage) {
+        if (!storage.ready(STORE_CHECK_TIMEOUT)) {
+            ctx.status(500).contentType("text/plain").result("[-]etcd failed: the store did not answer within "
+                    + STORE_CHECK_TIMEOUT.toSeconds() + "s\nreadyz check failed\n");
+            ctx.skipRemainingHandlers();
+        }
     }
 
     /** An API server on the in-memory store, as {@code --storage-backend=memory} starts it. */
@@ -154,6 +190,7 @@ public final class ApiServer implements AutoCloseable {
 
     @Override
     public void close() {
+        compactor.close();
         app.stop();
         handlers.close();
         storage.close();

@@ -1,10 +1,11 @@
 package dev.kthw.apiserver;
 
+import dev.kthw.store.ForwardingStorage;
 import dev.kthw.store.KeyValue;
 import dev.kthw.store.Storage;
 import dev.kthw.store.StorageException;
 import dev.kthw.store.Watch;
-import java.util.Optional;
+import java.time.Duration;
 
 /**
  * The store as a {@code dryRun=All} request sees it: reads go to the real store, writes
@@ -16,16 +17,14 @@ import java.util.Optional;
  * <p>An object that was never stored has no resourceVersion: a dry-run create returns
  * one with modRevision 0, which the registry leaves out of the object.
  */
-final class DryRunStorage implements Storage {
-
-    private final Storage store;
+final class DryRunStorage extends ForwardingStorage {
 
     DryRunStorage(Storage store) {
-        this.store = store;
+        super(store);
     }
 
     @Override
-    public KeyValue create(String key, byte[] value) {
+    public KeyValue create(String key, byte[] value, Duration ttl) {
         if (store.get(key).isPresent()) {
             throw new StorageException.KeyExists(key);
         }
@@ -52,16 +51,6 @@ final class DryRunStorage implements Storage {
     }
 
     @Override
-    public Optional<KeyValue> get(String key) {
-        return store.get(key);
-    }
-
-    @Override
-    public Page list(String prefix, long revision, String startAfter, int limit) {
-        return store.list(prefix, revision, startAfter, limit);
-    }
-
-    @Override
     public Watch watch(String prefix, long afterRevision) {
         throw new UnsupportedOperationException("a dry run does not watch");
     }
@@ -69,11 +58,6 @@ final class DryRunStorage implements Storage {
     @Override
     public void compact(long revision) {
         throw new UnsupportedOperationException("a dry run does not compact");
-    }
-
-    @Override
-    public long currentRevision() {
-        return store.currentRevision();
     }
 
     @Override

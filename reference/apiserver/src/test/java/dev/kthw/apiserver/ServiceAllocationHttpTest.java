@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kthw.store.KeyValue;
+import dev.kthw.store.ForwardingStorage;
 import dev.kthw.store.MemoryStorage;
 import dev.kthw.store.Storage;
-import dev.kthw.store.Watch;
 import java.time.Clock;
 import java.util.HashSet;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -171,7 +169,8 @@ class ServiceAllocationHttpTest {
     @Test
     void theRangesAreConfigurable() throws Exception {
         server.close();
-        server = start(new ApiServer.Config("127.0.0.1", 0, "/registry", "10.0.0.0/29", "30000-30001"));
+        server = start(new ApiServer.Config("127.0.0.1", 0, "/registry", "10.0.0.0/29", "30000-30001",
+                java.time.Duration.ofMinutes(5), java.time.Duration.ofHours(1)));
 
         Set<String> ips = new HashSet<>();
         for (int i = 0; i < 6; i++) {
@@ -184,39 +183,12 @@ class ServiceAllocationHttpTest {
     }
 
     /** The store of a previous API server: stopping the server must not close it. */
-    record KeepOpen(Storage store) implements Storage {
-        public KeyValue create(String key, byte[] value) {
-            return store.create(key, value);
+    static final class KeepOpen extends ForwardingStorage {
+        KeepOpen(Storage store) {
+            super(store);
         }
 
-        public KeyValue update(String key, long expectedRevision, byte[] value) {
-            return store.update(key, expectedRevision, value);
-        }
-
-        public KeyValue delete(String key, long expectedRevision) {
-            return store.delete(key, expectedRevision);
-        }
-
-        public Optional<KeyValue> get(String key) {
-            return store.get(key);
-        }
-
-        public Page list(String prefix, long revision, String startAfter, int limit) {
-            return store.list(prefix, revision, startAfter, limit);
-        }
-
-        public Watch watch(String prefix, long afterRevision) {
-            return store.watch(prefix, afterRevision);
-        }
-
-        public void compact(long revision) {
-            store.compact(revision);
-        }
-
-        public long currentRevision() {
-            return store.currentRevision();
-        }
-
+        @Override
         public void close() {
         }
     }

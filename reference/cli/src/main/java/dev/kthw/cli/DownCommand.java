@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code kthw down}: stops what {@code kthw up} started, by the PIDs it recorded (never by
- * name), then removes the state directory.
+ * name), then removes the state directory, etcd's data with it.
  */
 @Command(name = "down", description = "Stop the cluster and remove everything 'kthw up' made.")
 final class DownCommand implements Callable<Integer> {
@@ -28,11 +28,16 @@ final class DownCommand implements Callable<Integer> {
             System.out.println("kthw down: nothing to do (no cluster state in " + state.dir() + ")");
             return 0;
         }
-        for (String component : List.of("apiserver")) {
+        // The API server first (it is etcd's client), then etcd; then any etcd member its
+        // parent could not stop (say it was killed): each by the PID recorded for it.
+        for (String component : List.of("apiserver", "etcd", "etcd-member-0", "etcd-member-1", "etcd-member-2",
+                "etcd-member-3", "etcd-member-4")) {
             Optional<ProcessHandle> process = state.running(component);
             if (process.isPresent()) {
                 stop(process.get());
-                System.out.println("kthw down: stopped " + component + " (pid " + process.get().pid() + ")");
+                if (!component.startsWith("etcd-member-")) {
+                    System.out.println("kthw down: stopped " + component + " (pid " + process.get().pid() + ")");
+                }
             }
         }
         dev.kthw.course.Trees.delete(state.dir());

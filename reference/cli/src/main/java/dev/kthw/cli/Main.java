@@ -30,7 +30,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 LabCommand.class,       // list, sync, test and check the labs
                 GradeCommand.class,     // grade a student's submission
                 DocsCommand.class,      // render chapters and slides into a site
-                ApiServerCommand.class, // run the API server (chapter 01)
+                EtcdCommand.class,      // run etcd, one member or three (chapter 02)
+                ApiServerCommand.class, // run the API server (chapters 01, 02)
                 KubeconfigCommand.class, // write a kubeconfig for it
                 CommandLine.HelpCommand.class,
         },

@@ -26,7 +26,7 @@ class UpDownTest {
     @Test
     void upStartsTheApiServerAndDownStopsItAndRemovesTheState() throws Exception {
         Path state = tmp.resolve("state");
-        String up = run("up", "--state-dir", state.toString(), "--port", "0");
+        String up = run("up", "--state-dir", state.toString(), "--port", "0", "--storage-backend", "memory");
         long pid = Long.parseLong(Files.readString(state.resolve("apiserver.pid")).strip());
         String url = Files.readString(state.resolve("apiserver.url")).strip();
         try {
@@ -36,7 +36,7 @@ class UpDownTest {
             HttpResponse<String> namespaces = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create(url + "/api/v1/namespaces")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(namespaces.body()).contains("kube-system");
-            assertThat(run("up", "--state-dir", state.toString(), "--port", "0")).contains("already running (pid "
+            assertThat(run("up", "--state-dir", state.toString(), "--port", "0", "--storage-backend", "memory")).contains("already running (pid "
                     + pid + ")");
         } finally {
             String down = run("down", "--state-dir", state.toString());
@@ -45,6 +45,41 @@ class UpDownTest {
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
         assertThat(state).doesNotExist();
         assertThat(run("down", "--state-dir", state.toString())).contains("nothing to do");
+    }
+
+    @Test
+    void upStartsEtcdFirstAndTheApiServerOnItAndDownStopsBothAndRemovesTheData() throws Exception {
+        if (!dev.kthw.store.ManagedEtcd.available()) {
+            if ("1".equals(System.getenv("KTHW_REQUIRE_PRIVILEGED"))) {
+                throw new IllegalStateException("needs etcd on PATH (KTHW_REQUIRE_PRIVILEGED=1 makes this a failure)");
+            }
+            org.junit.jupiter.api.Assumptions.abort("skipped: needs etcd on PATH (apt-get install etcd-server)");
+        }
+        Path state = tmp.resolve("state");
+        String up = run("up", "--state-dir", state.toString(), "--port", "0", "--etcd-client-port", "0");
+        long etcdPid = Long.parseLong(Files.readString(state.resolve("etcd.pid")).strip());
+        long memberPid = Long.parseLong(Files.readString(state.resolve("etcd-member-0.pid")).strip());
+        long apiPid = Long.parseLong(Files.readString(state.resolve("apiserver.pid")).strip());
+        String url = Files.readString(state.resolve("apiserver.url")).strip();
+        try {
+            assertThat(up).contains("etcd running (pid " + etcdPid + ", 1 member)")
+                    .contains("kube-apiserver running (pid " + apiPid + ")").contains("store: etcd at http://127.0.0.1:");
+            HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(url + "/api/v1/namespaces/default/configmaps"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"metadata\":{\"name\":\"kept\"}}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            assertThat(state.resolve("etcd/member-0/member")).isDirectory();
+        } finally {
+            String down = run("down", "--state-dir", state.toString());
+            assertThat(down).contains("stopped apiserver (pid " + apiPid + ")").contains("stopped etcd (pid " + etcdPid
+                    + ")");
+        }
+        for (long pid : new long[] {etcdPid, memberPid, apiPid}) {
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("pid " + pid).isFalse();
+        }
+        assertThat(state).doesNotExist();
     }
 
     private static String run(String... args) {

@@ -1,10 +1,14 @@
 package dev.kthw.store;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
@@ -27,6 +31,11 @@ import java.util.concurrent.TimeUnit;
  * queue, and a watcher that falls behind by more than it holds is ended (Kubernetes
  * does the same to slow watchers), and must re-list.
  *
+ * <p>Keys created with a TTL are deleted once the clock passes their deadline, as etcd
+ * deletes the keys of an expired lease. Shortcut: the check runs at the start of every
+ * operation, not on a timer, so a store nobody calls expires nothing (and its watchers
+ * see the deletes only with the next call).
+ *
  * <p>Simpler than etcd: nothing survives a restart, and there is one lock, not MVCC.
  */
 public final class MemoryStorage implements Storage {
@@ -37,6 +46,9 @@ public final class MemoryStorage implements Storage {
     private final List<MemoryWatch> watchers = new ArrayList<>();
     private final int historyLimit;
     private final int watchQueueLimit;
+    private final Clock clock;
+    /** When each key created with a TTL expires; updates keep it, deletes drop it. */
+    private final Map<String, Instant> deadlines = new HashMap<>();
     private long revision;
     private long compactedRevision;
     private boolean closed;
@@ -47,12 +59,18 @@ public final class MemoryStorage implements Storage {
     }
 
     public MemoryStorage(int historyLimit, int watchQueueLimit) {
+        this(historyLimit, watchQueueLimit, Clock.systemUTC());
+    }
+
+    /** A store whose TTLs run on {@code clock}, so a test can move time on. */
+    public MemoryStorage(int historyLimit, int watchQueueLimit, Clock clock) {
         this.historyLimit = historyLimit;
         this.watchQueueLimit = watchQueueLimit;
+        this.clock = clock;
     }
 
     @Override
-    public KeyValue create(String key, byte[] value) {
+    public KeyValue create(String key, byte[] value, Duration ttl) {
         synchronized (lock) {
             checkOpen();
             if (current.containsKey(key)) {
@@ -61,8 +79,27 @@ public final class MemoryStorage implements Storage {
             revision++;
             KeyValue kv = new KeyValue(key, value.clone(), revision, revision);
             current.put(key, kv);
+            if (!ttl.isZero()) {
+                deadlines.put(key, clock.instant().plus(ttl));
+            }
             record(new WatchEvent.Put(kv, null));
             return kv;
+        }
+    }
+
+    /** Deletes the keys whose TTL ran out, each at its own revision. Caller holds the lock. */
+    private void expire() {
+        if (deadlines.isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        for (Iterator<Map.Entry<String, Instant>> it = deadlines.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Instant> deadline = it.next();
+            if (!deadline.getValue().isAfter(now)) {
+                it.remove();
+                revision++;
+                record(new WatchEvent.Delete(current.remove(deadline.getKey()), revision));
+            }
         }
     }
 
@@ -84,6 +121,7 @@ public final class MemoryStorage implements Storage {
             KeyValue existing = existing(key, expectedRevision);
             revision++;
             current.remove(key);
+            deadlines.remove(key);
             record(new WatchEvent.Delete(existing, revision));
             return existing;
         }
@@ -194,7 +232,17 @@ public final class MemoryStorage implements Storage {
     @Override
     public long currentRevision() {
         synchronized (lock) {
+            if (!closed) {
+                expire();
+            }
             return revision;
+        }
+    }
+
+    @Override
+    public boolean ready(Duration timeout) {
+        synchronized (lock) {
+            return !closed;
         }
     }
 
@@ -218,10 +266,12 @@ public final class MemoryStorage implements Storage {
         watchers.removeIf(watch -> !watch.offer(event));
     }
 
+    /** Every operation starts here: a closed store refuses, an open one first expires TTLs. */
     private void checkOpen() {
         if (closed) {
             throw new StorageException.Unavailable("the store is closed");
         }
+        expire();
     }
 
     private static long revisionOf(WatchEvent event) {

@@ -1,5 +1,6 @@
 package dev.kthw.store;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -25,7 +26,17 @@ import java.util.Optional;
 public interface Storage extends AutoCloseable {
 
     /** Creates {@code key}; fails with KeyExists if it is there. */
-    KeyValue create(String key, byte[] value);
+    default KeyValue create(String key, byte[] value) {
+        return create(key, value, Duration.ZERO);
+    }
+
+    /**
+     * Creates {@code key}, to be deleted by the store itself {@code ttl} after (zero: never).
+     * The expiry is a delete like any other: it has a revision and watchers see it. An
+     * update keeps the key's expiry. Kubernetes gives Events a TTL (kube-apiserver's
+     * {@code --event-ttl}, 1 hour) so they do not pile up; etcd does it with a lease.
+     */
+    KeyValue create(String key, byte[] value, Duration ttl);
 
     /**
      * Replaces {@code key}'s value if its modRevision is {@code expectedRevision} (0: any).
@@ -57,6 +68,12 @@ public interface Storage extends AutoCloseable {
 
     /** The revision of the latest write. */
     long currentRevision();
+
+    /**
+     * Whether the store answers within {@code timeout}: what the API server's
+     * {@code /readyz} reports (kube-apiserver's etcd health check, 2 s by default).
+     */
+    boolean ready(Duration timeout);
 
     /** One page of a list: its items, the revision it was read at, and whether more follow. */
     record Page(List<KeyValue> items, long revision, boolean more) {

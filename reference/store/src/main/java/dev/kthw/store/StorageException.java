@@ -3,7 +3,8 @@ package dev.kthw.store;
 /**
  * Why a storage operation failed, in the terms the API server turns into a Status:
  * the key exists (409 AlreadyExists), is missing (404), changed since the caller read it
- * (409 Conflict), or the revision asked for was compacted away (410 Gone).
+ * (409 Conflict), the revision asked for was compacted away (410 Gone), or the store
+ * cannot be reached (503 ServiceUnavailable: etcd down, or no answer in time).
  */
 public sealed class StorageException extends RuntimeException
         permits StorageException.KeyExists, StorageException.KeyNotFound, StorageException.Conflict,
