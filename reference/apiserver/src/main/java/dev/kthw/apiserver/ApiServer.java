@@ -72,27 +72,26 @@ public final class ApiServer implements AutoCloseable {
     private final Storage storage;
     private final Javalin app;
     private final Registry registry;
-    private final Handlers handlers;
     private final String host;
-    private final Compactor compactor;
+    private final List<Runnable> stopOnClose;   // what runs beside the HTTP server, stopped in this order
 
-    private ApiServer(Storage storage, Javalin app, Registry registry, Handlers handlers, String host,
-                      Compactor compactor) {
+    private ApiServer(Storage storage, Javalin app, Registry registry, String host, List<Runnable> stopOnClose) {
         this.storage = storage;
         this.app = app;
         this.registry = registry;
-        this.handlers = handlers;
         this.host = host;
-        this.compactor = compactor;
+        this.stopOnClose = stopOnClose;
     }
 
     /** Starts an API server over {@code storage}; it owns the store from now on and closes it. */
     public static ApiServer start(Config config, Storage store, Clock clock) {
         Storage storage = new EventExpiry(store, config.etcdPrefix(), config.eventTtl()); // Events get a TTL
+        NamespaceLifecycle namespaces = new NamespaceLifecycle(storage,             // admission, from a watch
+                config.etcdPrefix().replaceAll("/+$", "") + "/namespaces/");
         Registry registry = new Registry(storage, clock, config.etcdPrefix(),        // objects over the store
-                config.serviceClusterIPRange(), config.serviceNodePortRange());
+                config.serviceClusterIPRange(), config.serviceNodePortRange(), namespaces);
         Registry dryRun = new Registry(new DryRunStorage(storage), clock, config.etcdPrefix(),  // ?dryRun=All
-                config.serviceClusterIPRange(), config.serviceNodePortRange());
+                config.serviceClusterIPRange(), config.serviceNodePortRange(), namespaces);
         Handlers handlers = new Handlers(registry, dryRun, clock);                  // REST over the registry
         Javalin app = Javalin.create(c -> {
             c.showJavalinBanner = false;
@@ -108,7 +107,8 @@ public final class ApiServer implements AutoCloseable {
                 Handlers.json(ctx, 503, Status.failure(503, "ServiceUnavailable", e.getMessage(), null)));
         String host = config.bindAddress().equals("0.0.0.0") ? "127.0.0.1" : config.bindAddress();
         Compactor compactor = new Compactor(storage, config.compactionInterval()); // old revisions go, periodically
-        ApiServer server = new ApiServer(storage, app, registry, handlers, host, compactor);
+        ApiServer server = new ApiServer(storage, app, registry, host,
+                List.of(compactor::close, handlers::close, namespaces::close));
         server.createSystemNamespaces();                  // default, kube-system, ... before anyone can ask
         app.start(config.bindAddress(), config.port());                             // listen
         return server;
@@ -190,9 +190,8 @@ public final class ApiServer implements AutoCloseable {
 
     @Override
     public void close() {
-        compactor.close();
         app.stop();
-        handlers.close();
+        stopOnClose.forEach(Runnable::run);
         storage.close();
     }
 }

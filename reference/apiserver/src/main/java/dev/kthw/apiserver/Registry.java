@@ -44,6 +44,7 @@ final class Registry {
     private final String prefix;
     private final SecureRandom random = new SecureRandom();
     private final ServiceAllocator serviceAllocator;
+    private final NamespaceLifecycle namespaces;
 
     /** One page of a list: items, the revision they were read at, and a token for the next page. */
     record Page(List<ObjectNode> items, long resourceVersion, String continueToken) {
@@ -53,8 +54,10 @@ final class Registry {
      * @param serviceClusterIPRange where Services' cluster IPs come from ({@code --service-cluster-ip-range})
      * @param serviceNodePortRange  where their node ports come from ({@code --service-node-port-range})
      */
-    Registry(Storage storage, Clock clock, String prefix, String serviceClusterIPRange, String serviceNodePortRange) {
+    Registry(Storage storage, Clock clock, String prefix, String serviceClusterIPRange, String serviceNodePortRange,
+             NamespaceLifecycle namespaces) {
         this.storage = storage;
+        this.namespaces = namespaces;
         this.clock = clock;
         this.prefix = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
         this.serviceAllocator = new ServiceAllocator(serviceClusterIPRange, serviceNodePortRange, this::allServices);
@@ -406,12 +409,7 @@ final class Registry {
 
     /** Admission's NamespaceLifecycle: objects go only into namespaces that exist and are not terminating. */
     private void requireActiveNamespace(String namespace) {
-        ResourceType namespaces = Resources.find("", "v1", "namespaces").orElseThrow();
-        KeyValue ns = storage.get(key(namespaces, null, namespace)).orElseThrow(() -> ApiErrors.namespaceNotFound(namespace));
-        if (Json.object(ns.value()).path("metadata").has("deletionTimestamp")) {
-            throw new ApiException(Status.failure(403, "Forbidden", "unable to create new content in namespace "
-                    + namespace + " because it is being terminated", null));
-        }
+        namespaces.admit(namespace);
     }
 
     private static void validate(ResourceType type, ObjectNode object) {

@@ -87,4 +87,29 @@ class ConcurrentWritesHttpTest {
         assertThat(event.path("object").path("code").asInt()).isEqualTo(504);
         assertThat(event.path("object").path("message").asText()).startsWith("Too large resource version: 999999");
     }
+
+    /** NamespaceLifecycle, from its cache or the store: a namespace created just now takes objects at once. */
+    @Test
+    void objectsGoIntoANewNamespaceAtOnceAndNotIntoOneBeingDeleted() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            send("POST", "/api/v1/namespaces", "application/json",
+                    "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"ns-" + i + "\"}}");
+            assertThat(send("POST", "/api/v1/namespaces/ns-" + i + "/configmaps", "application/json",
+                    "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\"}}").code())
+                    .as("a create right after its namespace's").isEqualTo(201);
+        }
+        send("POST", "/api/v1/namespaces", "application/json", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\","
+                + "\"metadata\":{\"name\":\"closing\",\"finalizers\":[\"example.com/wait\"]}}");
+        send("DELETE", "/api/v1/namespaces/closing", null, null);
+
+        RawHttp.Reply refused = send("POST", "/api/v1/namespaces/closing/configmaps", "application/json",
+                "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\"}}");
+
+        assertThat(refused.code()).isEqualTo(403);
+        assertThat(refused.body().path("message").asText())
+                .isEqualTo("unable to create new content in namespace closing because it is being terminated");
+        assertThat(send("POST", "/api/v1/namespaces/nowhere/configmaps", "application/json",
+                "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\"}}").code())
+                .isEqualTo(404);
+    }
 }
