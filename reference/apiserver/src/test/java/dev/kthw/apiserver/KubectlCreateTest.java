@@ -3,11 +3,11 @@ package dev.kthw.apiserver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -53,9 +53,6 @@ class KubectlCreateTest {
     @TempDir
     static Path dir;
 
-    record Run(int exit, String out, String err) {
-    }
-
     @BeforeAll
     static void start() throws IOException {
         server = ApiServer.startInMemory(new ApiServer.Config("127.0.0.1", 0, "/registry"));
@@ -90,17 +87,17 @@ class KubectlCreateTest {
 
     /** kubectl explain renders the OpenAPI v3 documents (chapter 01, The shape of objects). */
     private void explains(Path kubectl) throws Exception {
-        Run containers = run(kubectl, "explain", "pod.spec.containers");
+        KubectlRun containers = run(kubectl, "explain", "pod.spec.containers");
         expect(containers, "KIND:       Pod");
-        assertThat(containers.out).contains("FIELD: containers <[]Container>").contains("env\t<[]EnvVar>")
+        assertThat(containers.out()).contains("FIELD: containers <[]Container>").contains("env\t<[]EnvVar>")
                 .contains("image\t<string>").contains("the container image to run");
-        Run recursive = run(kubectl, "explain", "deployment.spec", "--recursive");
+        KubectlRun recursive = run(kubectl, "explain", "deployment.spec", "--recursive");
         expect(recursive, "GROUP:      apps");
-        assertThat(recursive.out).contains("maxSurge\t<IntOrString>").contains("containerPort\t<integer>")
+        assertThat(recursive.out()).contains("maxSurge\t<IntOrString>").contains("containerPort\t<integer>")
                 .contains("requests\t<map[string]Quantity>");
-        Run service = run(kubectl, "explain", "svc");
+        KubectlRun service = run(kubectl, "explain", "svc");
         expect(service, "KIND:       Service");
-        assertThat(service.out).contains("spec\t<ServiceSpec>");
+        assertThat(service.out()).contains("spec\t<ServiceSpec>");
     }
 
     /** A manifest with a typo fails as against a real cluster; --validate=warn stores it without the field. */
@@ -112,15 +109,15 @@ class KubectlCreateTest {
         Path manifest = dir.resolve("typo.yaml");
         Files.writeString(manifest, KubectlTest.DEPLOYMENT.replace("replicas: 3", "replica: 3"));
 
-        Run refused = run(kubectl, "apply", "-f", manifest.toString());
-        assertThat(refused.exit).isEqualTo(1);
-        assertThat(refused.err).contains("Error from server (BadRequest): error when creating \"" + manifest
+        KubectlRun refused = run(kubectl, "apply", "-f", manifest.toString());
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("Error from server (BadRequest): error when creating \"" + manifest
                 + "\": Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: "
                 + "unknown field \"spec.replica\"");
-        Run warned = run(kubectl, "apply", "--validate=warn", "-f", manifest.toString());
-        assertThat(warned.exit).isZero();
-        assertThat(warned.err).isEqualTo("Warning: unknown field \"spec.replica\"\n");
-        assertThat(warned.out).contains("deployment.apps/nginx-deployment created");
+        KubectlRun warned = run(kubectl, "apply", "--validate=warn", "-f", manifest.toString());
+        assertThat(warned.exit()).isZero();
+        assertThat(warned.err()).isEqualTo("Warning: unknown field \"spec.replica\"\n");
+        assertThat(warned.out()).contains("deployment.apps/nginx-deployment created");
     }
 
     private void creates(Path kubectl) throws Exception {
@@ -160,23 +157,15 @@ class KubectlCreateTest {
         expect(run(kubectl, "get", "namespace", ns, "-o", "jsonpath={.status.phase}"), "Active");
     }
 
-    private static void expect(Run run, String inOutput) {
-        assertThat(run.exit).as("exit code; stderr: %s", run.err).isZero();
-        assertThat(run.out).contains(inOutput);
-        assertThat(run.err).as("kubectl printed warnings or errors").isEmpty();
+    private static void expect(KubectlRun run, String inOutput) {
+        assertThat(run.exit()).as("exit code; stderr: %s", run.err()).isZero();
+        assertThat(run.out()).contains(inOutput);
+        assertThat(run.err()).as("kubectl printed warnings or errors").isEmpty();
     }
 
-    private static Run run(Path kubectl, String... args) throws Exception {
+    private static KubectlRun run(Path kubectl, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(kubectl.toString(), "--kubeconfig", kubeconfig.toString()));
         command.addAll(List.of(args));
-        Path out = Files.createTempFile(dir, "out", ".txt");
-        Path err = Files.createTempFile(dir, "err", ".txt");
-        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish");
-        }
-        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
+        return KubectlRun.run(command, Map.of(), dir);
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -121,13 +120,6 @@ class KubectlSessionTest {
     @TempDir
     static Path dir;
 
-    record Run(int exit, String out, String err) {
-        /** The output's lines with runs of spaces made one, as a reader compares columns. */
-        List<String> lines() {
-            return out.lines().map(l -> l.replaceAll("\\s+", " ").strip()).toList();
-        }
-    }
-
     @BeforeAll
     static void start() throws IOException {
         server = ApiServer.startInMemory(new ApiServer.Config("127.0.0.1", 0, "/registry"));
@@ -178,15 +170,15 @@ class KubectlSessionTest {
         }
 
         void clientAndServerInformation() throws Exception {
-            Run version = kubectl("version");
-            assertThat(version.exit).as(version.err).isZero();
-            assertThat(version.out).contains("Client Version: ").contains("Server Version: ").contains("v1.30.0-kthw");
+            KubectlRun version = kubectl("version");
+            assertThat(version.exit()).as(version.err()).isZero();
+            assertThat(version.out()).contains("Client Version: ").contains("Server Version: ").contains("v1.30.0-kthw");
             // kubectl itself warns beyond one minor version of skew, against any server.
-            assertThat(version.err.lines().filter(l -> !l.contains("exceeds the supported minor version skew")
+            assertThat(version.err().lines().filter(l -> !l.contains("exceeds the supported minor version skew")
                     && !l.startsWith("WARNING: This version information is deprecated"))).isEmpty();
 
             ok(kubectl("cluster-info"), "Kubernetes control plane is running at " + server.url());
-            Run resources = ok(kubectl("api-resources"), "");
+            KubectlRun resources = ok(kubectl("api-resources"), "");
             assertThat(resources.lines()).startsWith("NAME SHORTNAMES APIVERSION NAMESPACED KIND")
                     .contains("pods po v1 true Pod", "namespaces ns v1 false Namespace",
                             "deployments deploy apps/v1 true Deployment", "leases coordination.k8s.io/v1 true Lease");
@@ -195,9 +187,9 @@ class KubectlSessionTest {
         }
 
         void applyTheDocumentationExamples() throws Exception {
-            Run applied = ok(kubectl("-n", ns, "apply", "-f", manifest("deployment", DEPLOYMENT).toString(),
+            KubectlRun applied = ok(kubectl("-n", ns, "apply", "-f", manifest("deployment", DEPLOYMENT).toString(),
                     "-f", manifest("service", SERVICE).toString()), "deployment.apps/nginx-deployment created");
-            assertThat(applied.out).contains("service/my-service created");
+            assertThat(applied.out()).contains("service/my-service created");
             ok(kubectl("-n", ns, "apply", "-f", manifest("pod", POD).toString(), "-f",
                     manifest("rs", REPLICA_SET).toString(), "-f", manifest("ep", ENDPOINTS).toString(), "-f",
                     manifest("node", "apiVersion: v1\nkind: Node\nmetadata:\n  name: " + node + "\n").toString()),
@@ -240,9 +232,9 @@ class KubectlSessionTest {
         }
 
         void outputFormatsAndSelectors() throws Exception {
-            assertThat(ok(kubectl("-n", ns, "get", "deploy", "nginx-deployment", "-o", "yaml"), "kind: Deployment").out)
+            assertThat(ok(kubectl("-n", ns, "get", "deploy", "nginx-deployment", "-o", "yaml"), "kind: Deployment").out())
                     .contains("  replicas: 3\n").contains("namespace: " + ns + "\n");
-            JsonNode svc = JSON.readTree(ok(kubectl("-n", ns, "get", "svc", "my-service", "-o", "json"), "").out);
+            JsonNode svc = JSON.readTree(ok(kubectl("-n", ns, "get", "svc", "my-service", "-o", "json"), "").out());
             assertThat(svc.at("/spec/clusterIPs/0").asText()).isEqualTo(svc.at("/spec/clusterIP").asText());
             assertThat(ok(kubectl("-n", ns, "get", "deploy,svc", "-o", "name"), "").lines())
                     .containsExactly("deployment.apps/nginx-deployment", "service/my-service");
@@ -276,9 +268,9 @@ class KubectlSessionTest {
         }
 
         void describeListsEvents() throws Exception {
-            JsonNode pod = JSON.readTree(ok(kubectl("-n", ns, "get", "pod", "web", "-o", "json"), "").out);
+            JsonNode pod = JSON.readTree(ok(kubectl("-n", ns, "get", "pod", "web", "-o", "json"), "").out());
             JsonNode deploy = JSON.readTree(ok(kubectl("-n", ns, "get", "deploy", "nginx-deployment", "-o", "json"),
-                    "").out);
+                    "").out());
             ok(kubectl("-n", ns, "apply", "-f", event("web.1", pod, "Scheduled",
                     "Successfully assigned " + ns + "/web to " + node, "default-scheduler").toString(), "-f",
                     event("nginx-deployment.1", deploy, "ScalingReplicaSet",
@@ -330,26 +322,26 @@ class KubectlSessionTest {
         }
 
         void badInputGetsKubernetesErrors() throws Exception {
-            Run badName = kubectl("-n", ns, "apply", "-f", manifest("bad-name",
+            KubectlRun badName = kubectl("-n", ns, "apply", "-f", manifest("bad-name",
                     DEPLOYMENT.replace("name: nginx-deployment", "name: Bad_Name")).toString());
-            assertThat(badName.exit).isEqualTo(1);
-            assertThat(badName.err).isEqualTo("The Deployment \"Bad_Name\" is invalid: metadata.name: Invalid value: "
+            assertThat(badName.exit()).isEqualTo(1);
+            assertThat(badName.err()).isEqualTo("The Deployment \"Bad_Name\" is invalid: metadata.name: Invalid value: "
                     + "\"Bad_Name\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, "
                     + "'-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex "
                     + "used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')\n");
-            Run badKind = kubectl("-n", ns, "apply", "-f", manifest("bad-kind",
+            KubectlRun badKind = kubectl("-n", ns, "apply", "-f", manifest("bad-kind",
                     DEPLOYMENT.replace("kind: Deployment", "kind: Deploymen")).toString());
-            assertThat(badKind.exit).isEqualTo(1);
-            assertThat(badKind.err).contains("no matches for kind \"Deploymen\" in version \"apps/v1\"");
-            Run badIP = kubectl("-n", ns, "apply", "-f", manifest("bad-ip", SERVICE.replace("my-service", "bad-ip")
+            assertThat(badKind.exit()).isEqualTo(1);
+            assertThat(badKind.err()).contains("no matches for kind \"Deploymen\" in version \"apps/v1\"");
+            KubectlRun badIP = kubectl("-n", ns, "apply", "-f", manifest("bad-ip", SERVICE.replace("my-service", "bad-ip")
                     .replace("spec:\n", "spec:\n  clusterIP: 192.168.0.1\n")).toString());
-            assertThat(badIP.exit).isEqualTo(1);
-            assertThat(badIP.err).isEqualTo("The Service \"bad-ip\" is invalid: spec.clusterIPs: Invalid value: "
+            assertThat(badIP.exit()).isEqualTo(1);
+            assertThat(badIP.err()).isEqualTo("The Service \"bad-ip\" is invalid: spec.clusterIPs: Invalid value: "
                     + "[]string{\"192.168.0.1\"}: failed to allocate IP 192.168.0.1: the provided IP (192.168.0.1) is "
                     + "not in the valid range. The range of valid IPs is 10.96.0.0/12\n");
-            Run missing = kubectl("-n", ns, "get", "pod", "nosuch");
-            assertThat(missing.exit).isEqualTo(1);
-            assertThat(missing.err).isEqualTo("Error from server (NotFound): pods \"nosuch\" not found\n");
+            KubectlRun missing = kubectl("-n", ns, "get", "pod", "nosuch");
+            assertThat(missing.exit()).isEqualTo(1);
+            assertThat(missing.err()).isEqualTo("Error from server (NotFound): pods \"nosuch\" not found\n");
         }
 
         void deleteWaitsUntilGone() throws Exception {
@@ -366,17 +358,17 @@ class KubectlSessionTest {
         List<String> get(String... args) throws Exception {
             List<String> all = new ArrayList<>(List.of("-n", ns, "get"));
             all.addAll(Arrays.asList(args));
-            Run run = kubectl(all.toArray(String[]::new));
-            assertThat(run.exit).as("kubectl get: %s", run.err).isZero();
-            if (run.out.isEmpty()) {     // "No resources found" goes to stderr
-                return run.err.lines().toList();
+            KubectlRun run = kubectl(all.toArray(String[]::new));
+            assertThat(run.exit()).as("kubectl get: %s", run.err()).isZero();
+            if (run.out().isEmpty()) {     // "No resources found" goes to stderr
+                return run.err().lines().toList();
             }
-            assertThat(run.err).isEmpty();
+            assertThat(run.err()).isEmpty();
             return run.lines();
         }
 
         String jsonpath(String kind, String name, String path) throws Exception {
-            return ok(kubectl("-n", ns, "get", kind, name, "-o", "jsonpath=" + path), "").out;
+            return ok(kubectl("-n", ns, "get", kind, name, "-o", "jsonpath=" + path), "").out();
         }
 
         Path event(String name, JsonNode object, String reason, String message, String component) throws IOException {
@@ -393,24 +385,12 @@ class KubectlSessionTest {
             return file;
         }
 
-        Run kubectl(String... args) throws Exception {
+        KubectlRun kubectl(String... args) throws Exception {
             return kubectlWith(Map.of(), args);
         }
 
-        Run kubectlWith(Map<String, String> env, String... args) throws Exception {
-            Path out = Files.createTempFile(dir, "out", ".txt");
-            Path err = Files.createTempFile(dir, "err", ".txt");
-            ProcessBuilder builder = new ProcessBuilder(command(args)).redirectOutput(out.toFile())
-                    .redirectError(err.toFile());
-            builder.environment().putAll(env);
-            Process p = builder.start();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish");
-            }
-            // cluster-info colours its output whether or not it goes to a terminal
-            return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8).replaceAll("\u001b\\[[0-9;]*m", ""),
-                    Files.readString(err, StandardCharsets.UTF_8));
+        KubectlRun kubectlWith(Map<String, String> env, String... args) throws Exception {
+            return KubectlRun.run(command(args), env, dir);
         }
 
         List<String> command(String... args) {
@@ -421,10 +401,10 @@ class KubectlSessionTest {
         }
 
         /** Succeeded, printed {@code inOutput} and nothing on stderr. */
-        static Run ok(Run run, String inOutput) {
-            assertThat(run.exit).as("exit code; stderr: %s", run.err).isZero();
-            assertThat(run.out).contains(inOutput);
-            assertThat(run.err).as("kubectl printed warnings or errors").isEmpty();
+        static KubectlRun ok(KubectlRun run, String inOutput) {
+            assertThat(run.exit()).as("exit code; stderr: %s", run.err()).isZero();
+            assertThat(run.out()).contains(inOutput);
+            assertThat(run.err()).as("kubectl printed warnings or errors").isEmpty();
             return run;
         }
 

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -68,9 +68,6 @@ class KubectlTest {
     @TempDir
     static Path dir;
 
-    record Run(int exit, String out, String err) {
-    }
-
     @BeforeAll
     static void start() throws IOException {
         server = ApiServer.startInMemory(new ApiServer.Config("127.0.0.1", 0, "/registry"));
@@ -127,37 +124,29 @@ class KubectlTest {
         expect(run(kubectl, "-n", ns, "apply", "--server-side", "-f", dir.resolve("deployment.yaml").toString()), 0,
                 "deployment.apps/nginx-deployment serverside-applied");
         expect(run(kubectl, "-n", ns, "create", "-f", dir.resolve("pod.yaml").toString()), 0, "pod/nginx created");
-        Run again = run(kubectl, "-n", ns, "create", "-f", dir.resolve("pod.yaml").toString());
-        assertThat(again.exit).isEqualTo(1);
-        assertThat(again.err).contains("Error from server (AlreadyExists)").contains("pods \"nginx\" already exists");
+        KubectlRun again = run(kubectl, "-n", ns, "create", "-f", dir.resolve("pod.yaml").toString());
+        assertThat(again.exit()).isEqualTo(1);
+        assertThat(again.err()).contains("Error from server (AlreadyExists)").contains("pods \"nginx\" already exists");
         expect(run(kubectl, "-n", ns, "delete", "pod", "nginx"), 0, "pod \"nginx\" deleted");
-        Run gone = run(kubectl, "-n", ns, "get", "pod", "nginx");
-        assertThat(gone.exit).isEqualTo(1);
-        assertThat(gone.err).contains("Error from server (NotFound): pods \"nginx\" not found");
+        KubectlRun gone = run(kubectl, "-n", ns, "get", "pod", "nginx");
+        assertThat(gone.exit()).isEqualTo(1);
+        assertThat(gone.err()).contains("Error from server (NotFound): pods \"nginx\" not found");
         expect(run(kubectl, "-n", ns, "delete", "deploy", "nginx-deployment"), 0,
                 "deployment.apps \"nginx-deployment\" deleted");
         expect(run(kubectl, "api-resources"), 0, "deployments");
         expect(run(kubectl, "get", "namespace", ns, "-o", "jsonpath={.status.phase}"), 0, "Active");
     }
 
-    private static void expect(Run run, int exit, String inOutput) {
-        assertThat(run.exit).as("exit code; stderr: %s", run.err).isEqualTo(exit);
-        assertThat(run.out).contains(inOutput);
-        assertThat(run.err).as("kubectl printed warnings or errors").isEmpty();
+    private static void expect(KubectlRun run, int exit, String inOutput) {
+        assertThat(run.exit()).as("exit code; stderr: %s", run.err()).isEqualTo(exit);
+        assertThat(run.out()).contains(inOutput);
+        assertThat(run.err()).as("kubectl printed warnings or errors").isEmpty();
     }
 
-    private Run run(Path kubectl, String... args) throws Exception {
+    private KubectlRun run(Path kubectl, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(kubectl.toString(), "--kubeconfig", kubeconfig.toString()));
         command.addAll(List.of(args));
-        Path out = Files.createTempFile(dir, "out", ".txt");
-        Path err = Files.createTempFile(dir, "err", ".txt");
-        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish");
-        }
-        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
+        return KubectlRun.run(command, Map.of(), dir);
     }
 
     /** The default kubectl and the versioned kubectl.1.NN binaries beside its real path. */
