@@ -101,10 +101,12 @@ public final class ApiServer implements AutoCloseable {
             c.jetty.threadPool = threadPool();            // requests; open watches hold no thread
         });
         String address = config.bindAddress() + ":" + config.port();
+        // tag::store-unavailable[]
         app.before("/readyz", ctx -> storeCheck(ctx, storage));   // not ready while the store is unreachable
         handlers.register(app, address);
         app.exception(StorageException.Unavailable.class, (e, ctx) ->  // etcd down: 503, the client retries
                 Handlers.json(ctx, 503, Status.failure(503, "ServiceUnavailable", e.getMessage(), null)));
+        // end::store-unavailable[]
         String host = config.bindAddress().equals("0.0.0.0") ? "127.0.0.1" : config.bindAddress();
         Compactor compactor = new Compactor(storage, config.compactionInterval()); // old revisions go, periodically
         ApiServer server = new ApiServer(storage, app, registry, host,
@@ -114,6 +116,7 @@ public final class ApiServer implements AutoCloseable {
         return server;
     }
 
+    // tag::store-check[]
     /**
      * kube-apiserver's readiness includes an etcd check: a load balancer should not send
      * requests to an API server that cannot reach its store. Answers as kube-apiserver
@@ -126,6 +129,7 @@ public final class ApiServer implements AutoCloseable {
             ctx.skipRemainingHandlers();
         }
     }
+    // end::store-check[]
 
     /** An API server on the in-memory store, as {@code --storage-backend=memory} starts it. */
     public static ApiServer startInMemory(Config config) {

@@ -26,9 +26,11 @@ final class EventExpiry extends ForwardingStorage {
         this.eventTtl = eventTtl;
     }
 
+    // tag::event-ttl[]
     @Override
     public KeyValue create(String key, byte[] value, Duration ttl) {
         boolean event = key.startsWith(eventsPrefix) && ttl.isZero();
         return store.create(key, value, event ? eventTtl : ttl);
     }
+    // end::event-ttl[]
 }

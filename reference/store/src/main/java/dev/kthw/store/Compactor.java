@@ -45,6 +45,7 @@ public final class Compactor implements AutoCloseable {
         }
     }
 
+    // tag::tick[]
     /**
      * One tick: compact up to what was current at the previous tick, then remember what is
      * current now. Returns the revision compacted to (0: nothing yet).
@@ -57,6 +58,7 @@ public final class Compactor implements AutoCloseable {
         }
         return target;
     }
+    // end::tick[]
 
     private void tickSafely() {
         try {

@@ -39,6 +39,7 @@ final class Leases {
         this.await = await;
     }
 
+    // tag::lease-for[]
     /** A lease that keeps a key put now for at least {@code ttl} (rounded up to whole seconds). */
     synchronized long leaseFor(Duration ttl) {
         long seconds = Math.max(1, (ttl.toMillis() + 999) / 1000);
@@ -52,4 +53,5 @@ final class Leases {
         current.put(seconds, new Granted(id, now.plusSeconds(window)));
         return id;
     }
+    // end::lease-for[]
 }

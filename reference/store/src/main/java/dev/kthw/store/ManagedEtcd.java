@@ -129,6 +129,7 @@ public final class ManagedEtcd implements AutoCloseable {
         Files.createDirectories(dir);
         // A member that has data already rejoins with it; a new one bootstraps the cluster.
         boolean existing = Files.isDirectory(dir.resolve("member"));
+        // tag::etcd-flags[]
         List<String> command = List.of(executable().orElseThrow().toString(),
                 "--name", name(member),
                 "--data-dir", dir.toString(),
@@ -142,6 +143,7 @@ public final class ManagedEtcd implements AutoCloseable {
                 // Faster failure detection than etcd's defaults (100 ms / 1 s) would not help on loopback.
                 "--heartbeat-interval", "100",
                 "--election-timeout", "1000");
+        // end::etcd-flags[]
         processes[member] = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(config.dataDir().resolve(name(member) + ".log").toFile()))

@@ -105,6 +105,7 @@ final class Registry {
         return decode(storage.get(key(type, namespace, name)).orElseThrow(() -> ApiErrors.notFound(type, name)));
     }
 
+    // tag::list-pages[]
     /**
      * Up to {@code limit} objects (0: all) that pass {@code filter}, continuing from a
      * token of an earlier page. Pages read the revision of the first page, so together
@@ -150,6 +151,7 @@ final class Registry {
     private boolean hasMore(String collection, long revision, String after) {
         return !storage.list(collection, revision, after, 1).items().isEmpty();
     }
+    // end::list-pages[]
 
     /** Changes to a collection after {@code fromRevision}; 0 means from now on. */
     Watch watch(ResourceType type, String namespace, long fromRevision) {
@@ -356,10 +358,12 @@ final class Registry {
         return s.toString();
     }
 
+    // tag::continue-token[]
     private static String encodeContinue(long revision, String startAfter) {
         String raw = revision + "\n" + startAfter;
         return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
     }
+    // end::continue-token[]
 
     private static String[] decodeContinue(String token) {
         try {

@@ -231,6 +231,7 @@ public final class EtcdStorage implements Storage {
         client.close();
     }
 
+    // tag::await[]
     /**
      * Waits for an etcd request, at most {@code requestTimeout}, and turns what can go wrong
      * into the store's exceptions: no answer or no connection is Unavailable, a compacted
@@ -268,6 +269,7 @@ public final class EtcdStorage implements Storage {
         }
         return new IllegalStateException("etcd request failed: " + cause, cause);
     }
+    // end::await[]
 
     private static Optional<io.etcd.jetcd.KeyValue> first(GetResponse response) {
         return response.getKvs().stream().findFirst();
