@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 final class EtcdCommand implements Callable<Integer> {
 
     @Option(names = "--members", defaultValue = "1",
-            description = "How many members: 1, or 3 to survive the loss of one (default: ${DEFAULT-VALUE}).")
+            description = "How many members: 1; 3 to survive the loss of one; 5 to survive two (default: ${DEFAULT-VALUE}).")
     int members;
 
     @Option(names = "--data-dir", defaultValue = "kthw.etcd",

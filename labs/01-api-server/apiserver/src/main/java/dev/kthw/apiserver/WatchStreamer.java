@@ -152,6 +152,7 @@ final class WatchStreamer {
      */
     private final class ClientWatch implements WatchPump.Turn, WriteListener {
         private final Context ctx;
+        private final ResourceType type;
         private final Predicate<ObjectNode> selector;
         private final ByteArrayOutputStream pending = new ByteArrayOutputStream();   // not yet written
         private final Frames frames;
@@ -167,6 +168,7 @@ final class WatchStreamer {
         ClientWatch(Context ctx, ResourceType type, Predicate<ObjectNode> selector, boolean table, Start start,
                     Instant end, Instant firstBookmark, CompletableFuture<Void> done) {
             this.ctx = ctx;
+            this.type = type;
             this.selector = selector;
             this.frames = new Frames(pending, type, table, clock);
             this.end = end;
@@ -254,13 +256,33 @@ final class WatchStreamer {
             } else if (event instanceof WatchEvent.Delete delete) {
                 revision = delete.revision();
                 // A deleted object is sent as it last was, at the revision of its deletion.
-                SharedEvents.Entry last = shared.of(delete.previous(), delete.revision());
+                SharedEvents.Entry last = shared.of(lastValue(delete.previous()), delete.revision());
                 String type = eventType(last.object(), null, selector);
                 if (type != null) {
                     frames.send(type, last.object(), last);
                 }
             }
             // end::watch-follow[]
+        }
+
+        /**
+         * The deleted key's last value; when etcd no longer has it (compacted before the
+         * watch read it), the name and namespace its key gives, so the client can still
+         * drop the object from its cache.
+         */
+        private KeyValue lastValue(KeyValue previous) {
+            if (previous.value().length > 0) {
+                return previous;
+            }
+            String[] segments = previous.key().split("/");
+            ObjectNode tombstone = Json.MAPPER.createObjectNode().put("apiVersion", type.apiVersion())
+                    .put("kind", type.kind());
+            ObjectNode meta = tombstone.putObject("metadata").put("name", segments[segments.length - 1]);
+            if (type.namespaced() && segments.length >= 2) {
+                meta.put("namespace", segments[segments.length - 2]);
+            }
+            return new KeyValue(previous.key(), Json.bytes(tombstone), previous.createRevision(),
+                    previous.modRevision());
         }
 
         private void finish() {
