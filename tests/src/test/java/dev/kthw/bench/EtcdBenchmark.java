@@ -27,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -143,17 +144,33 @@ class EtcdBenchmark {
         return body.substring(at + 19, body.indexOf('"', at + 19));
     }
 
+    /** What a test started, stopped after it even when its timeout left the test's own thread stuck. */
+    private final List<AutoCloseable> stopAfterTest = new ArrayList<>();
+
+    @AfterEach
+    void stopWhatWasStarted() throws Exception {
+        for (AutoCloseable started : stopAfterTest) {
+            started.close();
+        }
+    }
+
     @Test
     void listOf10000PodsTimeAndApiServerMemory() throws Exception {
         Path argFile = Files.createTempFile("kthw-cp", ".args");
         Files.writeString(argFile, "-cp \"" + System.getProperty("java.class.path") + "\"\n");
         try (RealEtcd etcd = RealEtcd.start(1)) {
+            stopAfterTest.add(etcd::close);
             Process server = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "@" + argFile,
                     "dev.kthw.apiserver.EtcdServerMain", etcd.endpoints()).redirectErrorStream(true).start();
             try {
+                stopAfterTest.add(server::destroyForcibly);   // also when a timeout leaves this thread stuck
                 BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
                 String url = null;
-                for (String line = out.readLine(); line != null && url == null; line = out.readLine()) {
+                while (url == null) {
+                    String line = out.readLine();
+                    if (line == null) {
+                        throw new IllegalStateException("the API server ended before it said where it serves");
+                    }
                     url = line.startsWith("serving ") ? line.substring(8).strip() : null;
                 }
                 Thread drain = new Thread(() -> {
