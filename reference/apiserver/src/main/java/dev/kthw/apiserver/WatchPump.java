@@ -14,7 +14,7 @@ import java.util.concurrent.locks.LockSupport;
  * The threads that serve every open watch. A watch is mostly waiting: for the store to
  * change, or for a slow client to read. A thread per watch (1,000 watchers, 1,000
  * threads, each woken for every write) spends two cores on switching between threads;
- * here a few threads, one per core, take turns over all the watches instead.
+ * here a few threads, one for every two cores, take turns over all the watches instead.
  *
  * <p>Each pass offers every watch a turn ({@link Turn#take}): it moves what its store
  * watch has queued into its output, and writes without blocking, so one client that

@@ -58,7 +58,9 @@ final class WatchStreamer {
     WatchStreamer(Registry registry, Clock clock) {
         this.registry = registry;
         this.clock = clock;
-        this.pump = new WatchPump(clock, Math.max(2, Runtime.getRuntime().availableProcessors()));
+        // Half the cores, at least one: the other half serve requests. On two cores, a second pump
+        // thread made fan-out slower (p99 at 100 writes/s to 1,000 watchers: 74-122 ms, against 55-60 ms).
+        this.pump = new WatchPump(clock, Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
     }
 
     /** Where a watch starts: the objects to send first as ADDED, and the revision to follow the store from. */
