@@ -39,8 +39,14 @@ class ApiServerBenchmark {
                 + "\"ports\":[{\"containerPort\":80}]}]}}";
     }
 
-    /** Requests per second from {@link #CLIENTS} clients, each posting {@code perClient} bodies in turn. */
-    static double throughput(String url, int perClient, String prefix) throws Exception {
+    /** One client's i-th request (or put): what a throughput run repeats. */
+    @FunctionalInterface
+    interface Request {
+        void send(int client, int i) throws Exception;
+    }
+
+    /** Requests per second from {@link #CLIENTS} threads, each sending {@code perClient} requests in turn. */
+    static double perSecond(int perClient, Request request) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
         long start = System.nanoTime();
         List<Future<?>> done = new ArrayList<>();
@@ -48,13 +54,7 @@ class ApiServerBenchmark {
             int client = c;
             done.add(pool.submit(() -> {
                 for (int i = 0; i < perClient; i++) {
-                    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(pod(prefix + client + "-" + i))).build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() >= 300) {
-                        throw new IllegalStateException(r.statusCode() + " " + r.body());
-                    }
+                    request.send(client, i);
                 }
                 return null;
             }));
@@ -64,6 +64,19 @@ class ApiServerBenchmark {
         }
         pool.shutdown();
         return CLIENTS * perClient / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** Posts per second from {@link #CLIENTS} clients, each posting {@code perClient} pods in turn. */
+    static double throughput(String url, int perClient, String prefix) throws Exception {
+        return perSecond(perClient, (client, i) -> {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(pod(prefix + client + "-" + i))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() >= 300) {
+                throw new IllegalStateException(r.statusCode() + " " + r.body());
+            }
+        });
     }
 
     @Test

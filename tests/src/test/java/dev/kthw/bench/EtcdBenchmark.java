@@ -16,15 +16,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -64,25 +60,11 @@ class EtcdBenchmark {
 
     /** Puts per second from {@link #CLIENTS} threads, each putting {@code perClient} pod values in turn. */
     static double rawPuts(KV kv, int perClient, String prefix) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
-        long start = System.nanoTime();
-        List<Future<?>> done = new ArrayList<>();
-        for (int c = 0; c < CLIENTS; c++) {
-            int client = c;
-            done.add(pool.submit(() -> {
-                for (int i = 0; i < perClient; i++) {
-                    String name = prefix + client + "-" + i;
-                    kv.put(ByteSequence.from("/bench/pods/default/" + name, StandardCharsets.UTF_8),
-                            ByteSequence.from(ApiServerBenchmark.pod(name), StandardCharsets.UTF_8)).get();
-                }
-                return null;
-            }));
-        }
-        for (Future<?> f : done) {
-            f.get();
-        }
-        pool.shutdown();
-        return CLIENTS * perClient / ((System.nanoTime() - start) / 1e9);
+        return ApiServerBenchmark.perSecond(perClient, (client, i) -> {
+            String name = prefix + client + "-" + i;
+            kv.put(ByteSequence.from("/bench/pods/default/" + name, StandardCharsets.UTF_8),
+                    ByteSequence.from(ApiServerBenchmark.pod(name), StandardCharsets.UTF_8)).get();
+        });
     }
 
     @Test
