@@ -27,12 +27,21 @@ public final class RealEtcd implements AutoCloseable {
     /** Starts {@code members} members (1 or 3) and waits until they are healthy. */
     public static RealEtcd start(int members) throws IOException, InterruptedException {
         require();
-        Path dir = Files.createTempDirectory("kthw-etcd-");
-        try {
-            return new RealEtcd(dir, ManagedEtcd.start(ManagedEtcd.Config.freePorts(dir, members)));
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            ManagedEtcd.deleteTree(dir);
-            throw e;
+        // A port found free can be taken by someone else before etcd binds it (any client's
+        // connection may get it): then a member dies at once, and we try again on new ports.
+        for (int attempt = 1; ; attempt++) {
+            Path dir = Files.createTempDirectory("kthw-etcd-");
+            try {
+                return new RealEtcd(dir, ManagedEtcd.start(ManagedEtcd.Config.freePorts(dir, members)));
+            } catch (IllegalStateException memberDied) {
+                ManagedEtcd.deleteTree(dir);
+                if (attempt == 3) {
+                    throw memberDied;
+                }
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                ManagedEtcd.deleteTree(dir);
+                throw e;
+            }
         }
     }
 

@@ -68,13 +68,21 @@ public final class ManagedEtcd implements AutoCloseable {
 
         /** {@code members} members on free loopback ports: for tests. */
         public static Config freePorts(Path dataDir, int members) throws IOException {
-            List<Integer> client = new ArrayList<>();
-            List<Integer> peer = new ArrayList<>();
-            for (int i = 0; i < members; i++) {
-                client.add(freePort());
-                peer.add(freePort());
+            // All sockets stay open until every port is chosen, so no port is handed out twice.
+            List<ServerSocket> held = new ArrayList<>();
+            try {
+                List<Integer> client = new ArrayList<>();
+                List<Integer> peer = new ArrayList<>();
+                for (int i = 0; i < members; i++) {
+                    client.add(hold(held));
+                    peer.add(hold(held));
+                }
+                return new Config(dataDir, client, peer);
+            } finally {
+                for (ServerSocket socket : held) {
+                    socket.close();
+                }
             }
-            return new Config(dataDir, client, peer);
         }
 
         int members() {
@@ -291,9 +299,10 @@ public final class ManagedEtcd implements AutoCloseable {
                 .mapToObj(i -> name(i) + "=" + peerUrl(i)).collect(Collectors.joining(","));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+    /** A free loopback port, its socket kept open in {@code held} until the caller closes it. */
+    private static int hold(List<ServerSocket> held) throws IOException {
+        ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        held.add(socket);
+        return socket.getLocalPort();
     }
 }
