@@ -78,7 +78,7 @@ class DryRunHttpTest {
 
     @Test
     void kubectlDryRunServerCreatesNothing(@TempDir Path dir) throws Exception {
-        List<Path> kubectls = KubectlTest.kubectls();
+        List<Path> kubectls = KubectlTest.kubectls(27);
         Assumptions.assumeFalse(kubectls.isEmpty(), "skipped: no kubectl on PATH");
         Path kubeconfig = dir.resolve("kubeconfig");
         Files.writeString(kubeconfig, ApiServer.kubeconfig(server.url()));

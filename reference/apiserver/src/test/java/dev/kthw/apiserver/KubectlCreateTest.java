@@ -78,7 +78,7 @@ class KubectlCreateTest {
 
     @TestFactory
     List<DynamicTest> explainReadsTheSchemasWithEveryKubectl() {
-        List<Path> kubectls = KubectlTest.kubectls();
+        List<Path> kubectls = KubectlTest.kubectls(27);
         Assumptions.assumeFalse(kubectls.isEmpty() && !"true".equalsIgnoreCase(System.getenv("CI")),
                 "skipped: no kubectl on PATH");
         return kubectls.stream().map(k -> DynamicTest.dynamicTest(k.getFileName().toString(), () -> explains(k)))
@@ -103,7 +103,7 @@ class KubectlCreateTest {
     /** A manifest with a typo fails as against a real cluster; --validate=warn stores it without the field. */
     @org.junit.jupiter.api.Test
     void aTypoInAManifestIsRefusedOrWarnedAbout() throws Exception {
-        List<Path> kubectls = KubectlTest.kubectls();
+        List<Path> kubectls = KubectlTest.kubectls(27);
         Assumptions.assumeFalse(kubectls.isEmpty(), "skipped: no kubectl on PATH");
         Path kubectl = kubectls.get(0);
         Path manifest = dir.resolve("typo.yaml");

@@ -149,6 +149,45 @@ class KubectlTest {
         return KubectlRun.run(command, Map.of(), dir);
     }
 
+    /**
+     * The kubectls of {@link #kubectls()} from 1.{@code minMinor} on. Some features reach
+     * kubectl only through OpenAPI v3 and the fieldValidation parameter, which kubectl
+     * uses from 1.27 (explain, server dry runs, unknown-field errors); older kubectl,
+     * Debian's 1.20 among them, reads OpenAPI v2 instead, which kthw serves empty.
+     * Without such a kubectl the test is skipped, saying why.
+     */
+    static List<Path> kubectls(int minMinor) {
+        List<Path> all = kubectls();
+        List<Path> recent = all.stream().filter(k -> clientMinor(k) >= minMinor).toList();
+        Assumptions.assumeFalse(recent.isEmpty() && !all.isEmpty(), "skipped: this needs kubectl 1." + minMinor
+                + " or later (found " + all + "), which reads kthw's OpenAPI v3");
+        return recent;
+    }
+
+    private static final Map<Path, Integer> MINORS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** kubectl's own minor version, from {@code kubectl version --client -o json}. */
+    static int clientMinor(Path kubectl) {
+        return MINORS.computeIfAbsent(kubectl, k -> {
+            try {
+                Process p = new ProcessBuilder(k.toString(), "version", "--client", "-o", "json")
+                        .redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                p.waitFor();
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"minor\":\\s*\"(\\d+)").matcher(out);
+                if (!m.find()) {
+                    throw new IllegalStateException(k + " version printed no minor version: " + out);
+                }
+                return Integer.parseInt(m.group(1));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
     /** The default kubectl and the versioned kubectl.1.NN binaries beside its real path. */
     static List<Path> kubectls() {
         List<Path> found = new ArrayList<>();
