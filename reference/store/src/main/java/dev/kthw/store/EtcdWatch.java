@@ -4,10 +4,6 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchResponse;
-import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One etcd watch, turned from jetcd's callbacks (on its network threads) into the
@@ -20,33 +16,27 @@ import java.util.concurrent.TimeUnit;
  * list again, the API server's 410), the watcher fell more than {@link #QUEUE_LIMIT}
  * events behind (as {@link MemoryStorage}), or the client closed.
  *
- * <p>Invariant: after an {@link WatchEvent.Ended} is queued, nothing more is; {@code ended}
- * is written by jetcd's threads or the closer and read by the watcher, hence volatile.
+ * <p>The queue, its limit and how a watch ends are {@link QueuedWatch}'s, shared with the
+ * memory store's watch.
  */
-final class EtcdWatch implements Watch, io.etcd.jetcd.Watch.Listener {
+final class EtcdWatch extends QueuedWatch implements io.etcd.jetcd.Watch.Listener {
 
     static final int QUEUE_LIMIT = 10_000;
 
-    private final BlockingQueue<WatchEvent> queue = new LinkedBlockingQueue<>();
     private final io.etcd.jetcd.Watch.Watcher watcher;
-    private volatile WatchEvent.Ended ended;
 
     EtcdWatch(io.etcd.jetcd.Watch client, ByteSequence prefix, WatchOption option) {
+        super(QUEUE_LIMIT);
         this.watcher = client.watch(prefix, option, this);
     }
 
     @Override
     public synchronized void onNext(WatchResponse response) {
         for (io.etcd.jetcd.watch.WatchEvent event : response.getEvents()) {
-            if (ended != null) {
+            if (!offer(toEvent(event))) {
+                watcher.close();   // over: closed by the watcher, or it fell behind
                 return;
             }
-            if (queue.size() >= QUEUE_LIMIT) {
-                end("the watcher fell more than " + QUEUE_LIMIT + " events behind");
-                watcher.close();
-                return;
-            }
-            queue.add(toEvent(event));
         }
     }
 
@@ -90,27 +80,9 @@ final class EtcdWatch implements Watch, io.etcd.jetcd.Watch.Listener {
         end("the etcd watch ended");
     }
 
-    private void end(String reason) {
-        if (ended == null) {
-            ended = new WatchEvent.Ended(reason);
-            queue.add(ended);
-        }
-    }
-
-    @Override
-    public WatchEvent next(Duration timeout) throws InterruptedException {
-        WatchEvent event = queue.poll();
-        if (event == null && ended != null) {
-            return ended;
-        }
-        return event != null ? event : queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
     @Override
     public void close() {
-        synchronized (this) {
-            end("closed by the watcher");
-        }
+        end("closed by the watcher");
         watcher.close();
     }
 }

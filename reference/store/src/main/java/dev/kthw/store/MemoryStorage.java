@@ -11,9 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The in-memory {@link Storage}: what the API server uses before etcd arrives, and in
@@ -294,54 +291,26 @@ public final class MemoryStorage implements Storage {
         return "";
     }
 
-    /** One watcher: a bounded queue filled by writers, drained by the watcher's own thread. */
-    private final class MemoryWatch implements Watch {
+    /** One watcher: its prefix, and a {@link QueuedWatch} filled by writers under {@code lock}. */
+    private final class MemoryWatch extends QueuedWatch {
         private final String prefix;
-        private final BlockingQueue<WatchEvent> queue = new LinkedBlockingQueue<>();
-        /** Set once, by a writer (under the lock) or by the reader; read by the reader. */
-        private volatile WatchEvent.Ended ended;
 
         MemoryWatch(String prefix) {
+            super(watchQueueLimit);
             this.prefix = prefix;
         }
 
         /** Queues a matching event; false when this watch is over (and should be dropped). */
-        boolean offer(WatchEvent event) {
-            if (ended != null) {
-                return false;
-            }
-            if (!keyOf(event).startsWith(prefix)) {
-                return true;
-            }
-            if (queue.size() >= watchQueueLimit) {
-                end("the watcher fell more than " + watchQueueLimit + " events behind");
-                return false;
-            }
-            queue.add(event);
-            return true;
-        }
-
-        void end(String reason) {
-            ended = new WatchEvent.Ended(reason);
-            queue.add(ended);
-        }
-
         @Override
-        public WatchEvent next(Duration timeout) throws InterruptedException {
-            WatchEvent event = queue.poll();
-            if (event == null && ended != null) {
-                return ended;
-            }
-            return event != null ? event : queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        boolean offer(WatchEvent event) {
+            return !keyOf(event).startsWith(prefix) ? !isOver() : super.offer(event);
         }
 
         @Override
         public void close() {
             synchronized (lock) {
                 watchers.remove(this);
-                if (ended == null) {
-                    ended = new WatchEvent.Ended("closed by the watcher");
-                }
+                end("closed by the watcher");
             }
         }
     }
