@@ -13,7 +13,11 @@ public sealed interface WatchEvent permits WatchEvent.Put, WatchEvent.Delete, Wa
         }
     }
 
-    /** {@code previous} is the state before the delete, so a watcher can say what went away. */
+    /**
+     * {@code previous} is the state before the delete, so a watcher can say what went away.
+     * etcd may have compacted that state before the watch reads the delete: then previous
+     * has the key and an empty value, and the watcher must make do with the key.
+     */
     record Delete(KeyValue previous, long revision) implements WatchEvent {
     }
 
