@@ -58,7 +58,7 @@ public record WatchEvent(Type type, JsonNode object) {
         if (type != Type.ERROR) {
             throw new IllegalStateException("only an ERROR event carries a Status, this one is " + type);
         }
-        return KubeClient.status(object, 500);
+        return ApiErrors.status(object, 500);
     }
 
     /** An ERROR saying 410: the watch started from a resourceVersion the server has compacted away. */
