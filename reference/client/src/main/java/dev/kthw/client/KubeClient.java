@@ -111,7 +111,10 @@ public final class KubeClient {
         this.server = server.replaceAll("/+$", "");
         this.component = component;
         this.bearerToken = bearerToken;
-        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        if (Objects.requireNonNull(timeout, "timeout").isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("a request timeout must be positive: " + timeout);
+        }
+        this.timeout = timeout;
         this.http = http;
     }
 

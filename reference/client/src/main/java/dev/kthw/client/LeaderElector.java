@@ -192,7 +192,8 @@ public final class LeaderElector implements AutoCloseable {
         while (!pause(config.retryPeriod())) {
             Duration left = config.renewDeadline().minus(Duration.between(lastRenewal, clock.instant()));
             // Each try may use half of what is left, so a hung request cannot keep us leading past the deadline.
-            if (!left.isNegative() && !left.isZero() && tryAcquireOrRenew(left.dividedBy(2))) {
+            Duration perTry = left.dividedBy(2);
+            if (perTry.toMillis() >= 1 && tryAcquireOrRenew(perTry)) {
                 lastRenewal = clock.instant();
             } else if (!Duration.between(lastRenewal, clock.instant()).minus(config.renewDeadline()).isNegative()) {
                 LOG.warning(() -> config.identity() + " could not renew " + path + " for " + config.renewDeadline()

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -127,19 +128,21 @@ class KubeconfigTest {
     }
 
     @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)   // keytool is a JVM of its own: slow on a busy machine
     void anHttpsServerIsTrustedThroughTheKubeconfigsCertificateAuthority() throws Exception {
         char[] password = "changeit".toCharArray();
         Path keystore = dir.resolve("server.p12");
         keytool("-genkeypair", "-alias", "server", "-keyalg", "EC", "-dname", "CN=kthw-apiserver",
                 "-ext", "san=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore", keystore.toString(),
                 "-storepass", "changeit");
-        Path pem = dir.resolve("ca.pem");
-        keytool("-exportcert", "-rfc", "-alias", "server", "-keystore", keystore.toString(), "-storepass", "changeit",
-                "-file", pem.toString());
         KeyStore keys = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(keystore)) {
             keys.load(in, password);
         }
+        String pem = "-----BEGIN CERTIFICATE-----\n"   // the self-signed certificate is its own CA
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(keys.getCertificate("server").getEncoded())
+                + "\n-----END CERTIFICATE-----\n";
         KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         keyManagers.init(keys, password);
         SSLContext serverTls = SSLContext.getInstance("TLS");
@@ -150,7 +153,7 @@ class KubeconfigTest {
         https.start();
         try {
             String url = "https://127.0.0.1:" + https.getAddress().getPort();
-            String caData = Base64.getEncoder().encodeToString(Files.readAllBytes(pem));
+            String caData = Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.US_ASCII));
 
             KubeClient trusting = KubeClient.fromKubeconfig(
                     kubeconfig("kthw", url, "    certificate-authority-data: " + caData), "test");
