@@ -83,6 +83,7 @@ public record Affinity(NodeAffinity nodeAffinity, PodAffinity podAffinity, PodAf
     public record WeightedPodAffinityTerm(int weight, PodAffinityTerm podAffinityTerm) {
     }
 
+    // tag::taint[]
     /** {@code key=value:effect}; effects NoSchedule, PreferNoSchedule and NoExecute. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Taint(String key, String value, String effect) {
@@ -96,6 +97,7 @@ public record Affinity(NodeAffinity nodeAffinity, PodAffinity podAffinity, PodAf
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Toleration(String key, String operator, String value, String effect) {
     }
+    // end::taint[]
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record TopologySpreadConstraint(int maxSkew, String topologyKey, String whenUnsatisfiable,

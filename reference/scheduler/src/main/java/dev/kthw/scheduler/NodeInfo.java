@@ -3,6 +3,7 @@ package dev.kthw.scheduler;
 import java.util.ArrayList;
 import java.util.List;
 
+// tag::node-info[]
 /**
  * A node together with the pods on it and what they request: the unit every Filter and
  * Score plugin looks at. Immutable: adding or removing a pod makes a new NodeInfo, so a
@@ -47,6 +48,7 @@ public record NodeInfo(Node node, List<Pod> pods, List<Pod> podsWithAffinity, Re
         }
         return new NodeInfo(node, all, affine, requested.plus(pod.requests()));
     }
+    // end::node-info[]
 
     /** This node without the pod of this key; itself if the pod is not here. */
     public NodeInfo withoutPod(String key) {

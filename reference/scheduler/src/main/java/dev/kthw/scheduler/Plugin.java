@@ -21,6 +21,7 @@ public interface Plugin {
     /** The plugin's name as in KubeSchedulerConfiguration ("NodeResourcesFit"). */
     String name();
 
+    // tag::plugin-filter[]
     /** Once per pod, before any Filter: reject early, or compute what Filter will need. */
     interface PreFilter extends Plugin {
         Status preFilter(CycleState state, Pod pod, Snapshot snapshot);
@@ -42,7 +43,9 @@ public interface Plugin {
     /** What a PostFilter achieved: a node where the pod will fit once victims are gone. */
     record PostFilterResult(String nominatedNode, Status status) {
     }
+    // end::plugin-filter[]
 
+    // tag::plugin-score[]
     /** Once per pod, before any Score, over the nodes that passed filtering. */
     interface PreScore extends Plugin {
         Status preScore(CycleState state, Pod pod, java.util.List<NodeInfo> feasible, Snapshot snapshot);
@@ -62,7 +65,9 @@ public interface Plugin {
         default void normalize(CycleState state, Pod pod, Map<String, Long> scores) {
         }
     }
+    // end::plugin-score[]
 
+    // tag::plugin-bind[]
     /** Claims the node's resources for the pod in the cache before binding (the "assume"). */
     interface Reserve extends Plugin {
         Status reserve(CycleState state, Pod pod, String nodeName);
@@ -75,4 +80,5 @@ public interface Plugin {
     interface Bind extends Plugin {
         Status bind(CycleState state, Pod pod, String nodeName);
     }
+    // end::plugin-bind[]
 }

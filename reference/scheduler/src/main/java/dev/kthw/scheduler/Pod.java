@@ -85,6 +85,7 @@ public record Pod(
                 labels, nodeSelector, requests, tolerations, affinity, topologySpreadConstraints, created, terminating);
     }
 
+    // tag::pod-requests[]
     private static Resources requests(JsonNode spec) {
         Resources sum = Resources.NONE;
         for (JsonNode c : spec.path("containers")) {
@@ -100,6 +101,7 @@ public record Pod(
         Resources overhead = Resources.of(spec.path("overhead"));
         return new Resources(cpu + overhead.milliCpu(), memory + overhead.memory(), 1);
     }
+    // end::pod-requests[]
 
     private static <T> T read(JsonNode node, TypeReference<T> type) {
         if (node.isMissingNode() || node.isNull()) {

@@ -29,6 +29,7 @@ public record Resources(long milliCpu, long memory, long pods) {
      * {@code used} taken, in kube-scheduler's words ("Insufficient cpu"); empty if it fits.
      * A pod asking for no CPU or memory fits whatever is used, as in Kubernetes.
      */
+    // tag::insufficient[]
     public static List<String> insufficient(Resources request, Resources used, Resources allocatable) {
         List<String> reasons = new ArrayList<>();
         if (used.pods + request.pods > allocatable.pods) {
@@ -42,6 +43,7 @@ public record Resources(long milliCpu, long memory, long pods) {
         }
         return reasons;
     }
+    // end::insufficient[]
 
     /** Reads a resource list ({@code {"cpu": "500m", "memory": "1Gi", "pods": "110"}}). */
     static Resources of(JsonNode list) {

@@ -2,6 +2,7 @@ package dev.kthw.scheduler;
 
 import java.util.List;
 
+// tag::status[]
 /**
  * What a plugin says about a pod (and, for Filter, a node), as kube-scheduler's
  * framework.Status: a code and the reasons a user will read in the FailedScheduling event.
@@ -38,6 +39,7 @@ public record Status(Code code, List<String> reasons, String plugin) {
     public static Status error(String reason) {
         return new Status(Code.ERROR, List.of(reason), "");
     }
+    // end::status[]
 
     public boolean isSuccess() {
         return code == Code.SUCCESS;
