@@ -1,5 +1,6 @@
 package dev.kthw.scheduler;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.kthw.scheduler.Affinity.NodeSelector;
 import dev.kthw.scheduler.Affinity.NodeSelectorTerm;
 import dev.kthw.scheduler.Affinity.PreferredSchedulingTerm;
@@ -21,14 +22,22 @@ import java.util.Map;
  * <p>Score (preferred): the sum of the weights of the preferred terms the node matches,
  * scaled so that the best node gets 100.
  *
- * <p>Simpler than kube-scheduler: the plugin's {@code addedAffinity} arg is not read, and
- * PreFilter does not narrow the candidates to the nodes a {@code metadata.name} field
+ * <p>Simpler than kube-scheduler: the plugin's {@code addedAffinity} arg (node affinity
+ * added to every pod of a profile) is not supported, and PreFilter does not narrow the candidates to the nodes a {@code metadata.name} field
  * selects (kube-scheduler's PreFilterResult); those nodes are found by filtering all.
  */
 public final class NodeAffinity implements Plugin.PreFilter, Plugin.Filter, Plugin.PreScore, Plugin.Score {
 
     public static final String NAME = "NodeAffinity";
     public static final String REASON = "node(s) didn't match Pod's node affinity/selector";
+
+    /** From NodeAffinityArgs; {@code addedAffinity} is refused rather than silently ignored. */
+    public static NodeAffinity fromArgs(JsonNode args) {
+        if (args != null && args.hasNonNull("addedAffinity")) {
+            throw new IllegalArgumentException(NAME + ": addedAffinity is not supported by kthw");
+        }
+        return new NodeAffinity();
+    }
 
     @Override
     public String name() {

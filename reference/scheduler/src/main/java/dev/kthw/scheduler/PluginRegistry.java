@@ -36,11 +36,11 @@ public final class PluginRegistry {
             case TaintToleration.NAME:
                 return new TaintToleration();
             case NodeAffinity.NAME:
-                return new NodeAffinity();
+                return NodeAffinity.fromArgs(a);
             case NodeResourcesFit.NAME:
                 return NodeResourcesFit.fromArgs(a);
             case PodTopologySpread.NAME:
-                return new PodTopologySpread();
+                return PodTopologySpread.fromArgs(a);
             case InterPodAffinity.NAME:
                 return InterPodAffinity.fromArgs(a);
             case NodeResourcesBalancedAllocation.NAME:

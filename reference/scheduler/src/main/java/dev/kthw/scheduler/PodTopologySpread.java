@@ -1,5 +1,6 @@
 package dev.kthw.scheduler;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.kthw.api.LabelSelector;
 import dev.kthw.scheduler.Affinity.TopologySpreadConstraint;
 import java.util.ArrayList;
@@ -37,7 +38,8 @@ import java.util.Set;
  *
  * <p>Simpler than kube-scheduler: no cluster default constraints for pods without any
  * (kube's defaultingType System derives a selector from the pod's Services and
- * ReplicaSets, which the scheduler here does not watch); no nodeAffinityPolicy,
+ * ReplicaSets, which the scheduler here does not watch; the {@code defaultConstraints}
+ * arg is refused); no nodeAffinityPolicy,
  * nodeTaintsPolicy or matchLabelKeys fields (their defaults apply).
  */
 public final class PodTopologySpread implements Plugin.PreFilter, Plugin.Filter, Plugin.PreScore, Plugin.Score {
@@ -47,6 +49,15 @@ public final class PodTopologySpread implements Plugin.PreFilter, Plugin.Filter,
     public static final String MISSING_LABEL_REASON = REASON + " (missing required label)";
     private static final String PRE_FILTER_KEY = "PreFilter" + NAME;
     private static final String PRE_SCORE_KEY = "PreScore" + NAME;
+
+    /** From PodTopologySpreadArgs; {@code defaultConstraints} are refused rather than silently ignored. */
+    public static PodTopologySpread fromArgs(JsonNode args) {
+        JsonNode defaults = args == null ? null : args.get("defaultConstraints");
+        if (defaults != null && defaults.isArray() && !defaults.isEmpty()) {
+            throw new IllegalArgumentException(NAME + ": defaultConstraints are not supported by kthw");
+        }
+        return new PodTopologySpread();
+    }
 
     @Override
     public String name() {

@@ -38,6 +38,20 @@ class PluginRegistryTest {
     }
 
     @Test
+    void argsKthwCannotHonourAreRefusedNotIgnored() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+
+        assertThatThrownBy(() -> PluginRegistry.create("NodeAffinity", json.readTree(
+                "{\"addedAffinity\": {\"requiredDuringSchedulingIgnoredDuringExecution\": {}}}")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("addedAffinity");
+        assertThatThrownBy(() -> PluginRegistry.create("PodTopologySpread", json.readTree(
+                "{\"defaultConstraints\": [{\"maxSkew\": 1, \"topologyKey\": \"zone\"}]}")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("defaultConstraints");
+        assertThat(PluginRegistry.create("PodTopologySpread", json.readTree("{\"defaultingType\": \"List\"}")))
+                .isInstanceOf(PodTopologySpread.class);
+    }
+
+    @Test
     void theDefaultProfileFiltersInKubeSchedulersOrder() {
         assertThat(PluginRegistry.defaultFilters()).containsExactly("NodeUnschedulable", "NodeName",
                 "TaintToleration", "NodeAffinity", "NodeResourcesFit", "PodTopologySpread", "InterPodAffinity");
