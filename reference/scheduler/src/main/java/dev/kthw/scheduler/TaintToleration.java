@@ -12,8 +12,8 @@ import java.util.Map;
  *
  * <ul>
  * <li>{@code NoSchedule}: no new pod lands here unless it tolerates the taint (Filter);</li>
- * <li>{@code NoExecute}: the same for scheduling, and the kubelet-side taint manager also
- *     evicts running pods that do not tolerate it (not the scheduler's job);</li>
+ * <li>{@code NoExecute}: the same for scheduling; kube-controller-manager's taint eviction
+ *     controller also evicts running pods that do not tolerate it (not the scheduler's job);</li>
  * <li>{@code PreferNoSchedule}: a soft NoSchedule: nodes with fewer such taints the pod does
  *     not tolerate score higher (Score, normalized so that fewer is better).</li>
  * </ul>
