@@ -137,7 +137,7 @@ final class Handlers {
         }
         String sub = target.subresource();
         if (sub != null && !sub.equals("status")) {
-            Subresources.handle(ctx, target, writer(ctx));
+            Subresources.handle(ctx, target, writer(ctx), clock);
             return;
         }
         switch (method.name()) {
