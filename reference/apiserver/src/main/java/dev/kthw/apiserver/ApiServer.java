@@ -20,8 +20,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * the store.
  *
  * <p>Start-up, in order: the store, the registry over it, the HTTP routes, the built-in
- * namespaces, then the listener, so the first client already finds a complete server. Stop closes the listener, then the store (which ends the
- * watches).
+ * namespaces and PriorityClasses, then the listener, so the first client already finds a
+ * complete server. Stop closes the listener, then the store (which ends the watches).
  *
  * <p>When the store cannot be reached (etcd down), requests get 503 ServiceUnavailable
  * with a Status, never a hang or a 500, and {@code /readyz} fails; both recover by
@@ -86,13 +86,16 @@ public final class ApiServer implements AutoCloseable {
     /** Starts an API server over {@code storage}; it owns the store from now on and closes it. */
     public static ApiServer start(Config config, Storage store, Clock clock) {
         Storage storage = new EventExpiry(store, config.etcdPrefix(), config.eventTtl()); // Events get a TTL
+        String prefix = config.etcdPrefix().replaceAll("/+$", "");
         NamespaceLifecycle namespaces = new NamespaceLifecycle(storage,             // admission, from a watch
-                config.etcdPrefix().replaceAll("/+$", "") + "/namespaces/");
+                prefix + "/namespaces/");
+        PriorityAdmission priority = new PriorityAdmission(storage,                 // admission, from a watch
+                prefix + "/priorityclasses/");
         Registry registry = new Registry(storage, clock, config.etcdPrefix(),        // objects over the store
                 config.serviceClusterIPRange(), config.serviceNodePortRange(), namespaces);
         Registry dryRun = new Registry(new DryRunStorage(storage), clock, config.etcdPrefix(),  // ?dryRun=All
                 config.serviceClusterIPRange(), config.serviceNodePortRange(), namespaces);
-        Handlers handlers = new Handlers(registry, dryRun, clock);                  // REST over the registry
+        Handlers handlers = new Handlers(registry, dryRun, priority, clock);        // REST over the registry
         Javalin app = Javalin.create(c -> {
             c.showJavalinBanner = false;
             c.http.disableCompression();                  // watch streams must flush as they go
@@ -110,8 +113,8 @@ public final class ApiServer implements AutoCloseable {
         String host = config.bindAddress().equals("0.0.0.0") ? "127.0.0.1" : config.bindAddress();
         Compactor compactor = new Compactor(storage, config.compactionInterval()); // old revisions go, periodically
         ApiServer server = new ApiServer(storage, app, registry, host,
-                List.of(compactor::close, handlers::close, namespaces::close));
-        server.createSystemNamespaces();                  // default, kube-system, ... before anyone can ask
+                List.of(compactor::close, handlers::close, namespaces::close, priority::close));
+        server.createSystemObjects();                     // default, kube-system, ..., the system PriorityClasses
         app.start(config.bindAddress(), config.port());                             // listen
         return server;
     }
@@ -171,17 +174,30 @@ public final class ApiServer implements AutoCloseable {
                 """.formatted(url);
     }
 
-    private void createSystemNamespaces() {
+    /**
+     * What every cluster has from its start: the namespaces, then the PriorityClasses of
+     * system pods (kube-apiserver's bootstrap controller and a post-start hook create
+     * them). An object that exists already (the store outlived an earlier server) is kept.
+     */
+    private void createSystemObjects() {
         ResourceType namespaces = Resources.find("", "v1", "namespaces").orElseThrow();
         for (String name : SYSTEM_NAMESPACES) {
             ObjectNode ns = Json.MAPPER.createObjectNode().put("apiVersion", "v1").put("kind", "Namespace");
             ns.putObject("metadata").put("name", name);
-            try {
-                registry.create(namespaces, null, ns);
-            } catch (ApiException alreadyThere) {
-                if (alreadyThere.code() != 409) {
-                    throw alreadyThere;
-                }
+            createIfAbsent(namespaces, ns);
+        }
+        ResourceType priorityClasses = Resources.find("scheduling.k8s.io", "v1", "priorityclasses").orElseThrow();
+        for (PriorityAdmission.PriorityClass c : PriorityAdmission.SYSTEM_CLASSES) {
+            createIfAbsent(priorityClasses, PriorityAdmission.toObject(c));
+        }
+    }
+
+    private void createIfAbsent(ResourceType type, ObjectNode object) {
+        try {
+            registry.create(type, null, object);
+        } catch (ApiException alreadyThere) {
+            if (alreadyThere.code() != 409) {
+                throw alreadyThere;
             }
         }
     }

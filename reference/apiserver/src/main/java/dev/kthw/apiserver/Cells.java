@@ -433,6 +433,13 @@ final class Cells {
         return List.of(name(secret), text(secret.path("type"), "Opaque"), (long) keys.size(), age(secret, now));
     }
 
+    /** VALUE as a number and GLOBAL-DEFAULT as a boolean; a class without a policy has the default one. */
+    static List<Object> priorityClass(ObjectNode priorityClass, Instant now) {
+        return List.of(name(priorityClass), integer(priorityClass.path("value")),
+                priorityClass.path("globalDefault").asBoolean(false), age(priorityClass, now),
+                text(priorityClass.path("preemptionPolicy"), PriorityAdmission.PREEMPT_LOWER_PRIORITY));
+    }
+
     static String name(JsonNode object) {
         return text(object.path("metadata").path("name"));
     }

@@ -84,6 +84,7 @@ final class Defaults {
                     object.put("type", "Opaque");
                 }
             }
+            case "PriorityClass" -> putIfAbsent(object, "preemptionPolicy", "PreemptLowerPriority");
             default -> {
             }
         }
@@ -111,7 +112,11 @@ final class Defaults {
         }
     }
 
-    /** SetDefaults_PodSpec and SetDefaults_Container, plus what the Priority admission sets. */
+    /**
+     * SetDefaults_PodSpec and SetDefaults_Container. A pod's priority and preemptionPolicy are
+     * not defaults: {@link PriorityAdmission} sets them from the pod's PriorityClass, on pods
+     * only (a template's pods get theirs when they are created).
+     */
     private static void podSpec(ObjectNode spec) {
         putIfAbsent(spec, "restartPolicy", "Always");
         putIfAbsent(spec, "terminationGracePeriodSeconds", 30);
@@ -121,8 +126,6 @@ final class Defaults {
         }
         putIfAbsent(spec, "schedulerName", "default-scheduler");
         putIfAbsent(spec, "enableServiceLinks", true);
-        putIfAbsent(spec, "priority", 0);
-        putIfAbsent(spec, "preemptionPolicy", "PreemptLowerPriority");
         for (String list : new String[] {"initContainers", "containers"}) {
             for (JsonNode c : spec.path(list)) {
                 if (c instanceof ObjectNode container) {

@@ -20,9 +20,10 @@ import java.util.function.Predicate;
 /**
  * The REST API: every request under /api and /apis, mapped to the {@link Registry}.
  *
- * <p>Every handler has the same shape: decode (path, query, body) → validate → store
- * (through the registry, which checks what every kind shares) → encode (JSON, or a Table
- * when kubectl asks for one). Errors anywhere become a Kubernetes {@link Status}.
+ * <p>Every handler has the same shape: decode (path, query, body) → validate → admit
+ * (the Priority admission plugin: {@link PriorityAdmission}) → store (through the registry,
+ * which checks what every kind shares) → encode (JSON, or a Table when kubectl asks for
+ * one). Errors anywhere become a Kubernetes {@link Status}.
  *
  * <pre>
  *   GET    collection   list, or watch with ?watch=true
@@ -47,10 +48,12 @@ final class Handlers {
     private final Registry dryRun;   // the same rules over a store that checks writes and does not do them
     private final Clock clock;
     private final WatchStreamer watches;
+    private final PriorityAdmission priority;   // admission: pods' priorities, from their PriorityClass
 
-    Handlers(Registry registry, Registry dryRun, Clock clock) {
+    Handlers(Registry registry, Registry dryRun, PriorityAdmission priority, Clock clock) {
         this.registry = registry;
         this.dryRun = dryRun;
+        this.priority = priority;
         this.clock = clock;
         this.watches = new WatchStreamer(registry, clock);
     }
@@ -137,7 +140,7 @@ final class Handlers {
         }
         String sub = target.subresource();
         if (sub != null && !sub.equals("status")) {
-            Subresources.handle(ctx, target, writer(ctx));
+            Subresources.handle(ctx, target, writer(ctx), clock);
             return;
         }
         switch (method.name()) {
@@ -165,6 +168,7 @@ final class Handlers {
             throw ApiErrors.badRequest("the namespace of the provided object does not match the namespace sent on "
                     + "the request");
         }
+        priority.admitCreate(target.type(), object);   // admission: a pod gets its priority (chapter 03)
         json(ctx, 201, writer(ctx).create(target.type(), target.namespace(), object));
     }
     // end::create-handler[]
@@ -176,6 +180,10 @@ final class Handlers {
                     + target.name() + ")");
         }
         boolean statusOnly = "status".equals(target.subresource());
+        if (!statusOnly) {
+            priority.admitUpdate(target.type(), object, () -> registry.get(target.type(), target.namespace(),
+                    target.name()));
+        }
         json(ctx, 200, writer(ctx).update(target.type(), target.namespace(), target.name(), object, statusOnly));
     }
 
@@ -198,6 +206,7 @@ final class Handlers {
                     // Server-side apply creates what does not exist yet.
                     checkKind(o, target);
                     pruneUnknownFields(ctx, target, o, "");
+                    priority.admitCreate(target.type(), o);
                     json(ctx, 201, writer(ctx).create(target.type(), target.namespace(), o));
                     return;
                 }
@@ -265,6 +274,7 @@ final class Handlers {
             grace = parseLong(query, "gracePeriodSeconds");
         }
         String precondition = options.path("preconditions").path("resourceVersion").asText(null);
+        priority.admitDelete(target.type(), target.name());
         json(ctx, 200, writer(ctx).delete(target.type(), target.namespace(), target.name(), grace, precondition));
     }
 
@@ -295,10 +305,11 @@ final class Handlers {
         var items = list.putArray("items");
         for (ObjectNode object : page.items()) {
             try {
+                priority.admitDelete(target.type(), Json.text(object, "metadata.name"));
                 items.add(writer(ctx).delete(target.type(), Json.text(object, "metadata.namespace").isEmpty() ? null
                         : Json.text(object, "metadata.namespace"), Json.text(object, "metadata.name"), null, null));
             } catch (ApiException e) {
-                if (e.code() != 404) {
+                if (e.code() != 404 && e.code() != 403) {   // gone already, or a system PriorityClass: it stays
                     throw e;
                 }
             }

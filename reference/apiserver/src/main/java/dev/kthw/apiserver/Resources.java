@@ -43,7 +43,9 @@ public final class Resources {
             type("apps", "DaemonSet", "daemonsets", true, List.of("ds"), ALL, List.of("status"), "daemonsets"),
             type("coordination.k8s.io", "Lease", "leases", true, List.of(), List.of(), List.of(), "leases"),
             type("discovery.k8s.io", "EndpointSlice", "endpointslices", true, List.of(), List.of(), List.of(),
-                    "endpointslices"));
+                    "endpointslices"),
+            type("scheduling.k8s.io", "PriorityClass", "priorityclasses", false, List.of("pc"), List.of(), List.of(),
+                    "priorityclasses"));
 
     private Resources() {
     }

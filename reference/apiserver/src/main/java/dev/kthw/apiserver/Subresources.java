@@ -1,12 +1,17 @@
 package dev.kthw.apiserver;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kthw.api.ApiException;
+import dev.kthw.api.FieldError;
 import dev.kthw.api.Status;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,12 +24,12 @@ final class Subresources {
     private Subresources() {
     }
 
-    static void handle(Context ctx, Target target, Registry registry) throws IOException {
+    static void handle(Context ctx, Target target, Registry registry, Clock clock) throws IOException {
         HandlerType method = ctx.method();
         switch (target.subresource()) {
             case "binding" -> {
                 requireMethod(method, HandlerType.POST);
-                bind(ctx, target, registry);
+                bind(ctx, target, registry, clock);
             }
             case "scale" -> scale(ctx, target, registry);
             case "log" -> {
@@ -43,26 +48,102 @@ final class Subresources {
     }
 
     /**
-     * Binds a pod to a node: sets spec.nodeName once, and only once. A second binding is a
-     * conflict, which is how two schedulers racing for one pod find out.
+     * Binds a pod to a node, as the scheduler asks: sets spec.nodeName, once and only once,
+     * marks the pod PodScheduled=True and copies the binding's annotations onto it, all in
+     * one write.
+     *
+     * <p>The write is a {@link Registry#guaranteedUpdate}: a kubelet or controller writing
+     * the pod's status at the same moment costs a retry inside the server, not a 409 to the
+     * scheduler. The 409s left are the ones that mean something: the pod is on a node
+     * already (two schedulers raced for it, and this one lost), or it is no longer the pod
+     * the scheduler decided about (the binding's uid or resourceVersion, when it carries
+     * them, do not match: the pod was deleted and created again).
+     *
+     * <p>kube-apiserver answers a malformed binding, a pod being deleted and a pod with
+     * scheduling gates with a bare error, which becomes 500; kthw says 400 and 409.
      */
-    private static void bind(Context ctx, Target target, Registry registry) throws IOException {
+    private static void bind(Context ctx, Target target, Registry registry, Clock clock) throws IOException {
         JsonNode binding = Handlers.parse(Handlers.readBody(ctx), false);
+        if (!Json.text(binding, "metadata.name").equals(target.name())) {
+            throw ApiErrors.badRequest("name in URL does not match name in Binding object");
+        }
+        String kind = binding.path("target").path("kind").asText("");
         String node = binding.path("target").path("name").asText("");
+        List<FieldError> errors = new ArrayList<>();   // ValidatePodBinding
+        if (!kind.isEmpty() && !kind.equals("Node")) {
+            errors.add(FieldError.notSupported("target.kind", kind, "supported values: \"Node\", \"<empty>\""));
+        }
         if (node.isEmpty()) {
-            throw ApiErrors.badRequest("a binding must name its target node (target.name)");
+            errors.add(FieldError.required("target.name", ""));
         }
-        ObjectNode pod = registry.get(target.type(), target.namespace(), target.name());
-        String assigned = Json.text(pod, "spec.nodeName");
-        if (!assigned.isEmpty()) {
-            throw new ApiException(Status.failure(409, "Conflict", "Operation cannot be fulfilled on pods/binding \""
-                    + target.name() + "\": pod " + target.name() + " is already assigned to node \"" + assigned + "\"",
-                    new Status.Details(target.name(), null, "pods/binding", null)));
+        if (!errors.isEmpty()) {
+            throw ApiErrors.badRequest(errors.size() == 1 ? errors.get(0).toString()
+                    : errors.stream().map(FieldError::toString).toList().toString());
         }
-        Json.child(pod, "spec").put("nodeName", node);
-        registry.update(target.type(), target.namespace(), target.name(), pod, false);
+        JsonNode annotations = binding.path("metadata").path("annotations");
+        String now = Registry.timestamp(clock.instant());
+        registry.guaranteedUpdate(target.type(), target.namespace(), target.name(), pod -> {
+            requirePreconditions(binding, pod, target.name());
+            String assigned = Json.text(pod, "spec.nodeName");
+            if (!assigned.isEmpty()) {
+                throw bindingConflict(target.name(), "pod " + target.name() + " is already assigned to node \""
+                        + assigned + "\"");
+            }
+            if (pod.path("metadata").has("deletionTimestamp")) {
+                throw bindingConflict(target.name(), "pod " + target.name()
+                        + " is being deleted, cannot be assigned to a host");
+            }
+            if (pod.path("spec").path("schedulingGates").size() > 0) {
+                throw bindingConflict(target.name(), "pod " + target.name() + " has non-empty .spec.schedulingGates");
+            }
+            Json.child(pod, "spec").put("nodeName", node);
+            annotations.properties().forEach(a -> Json.child(Json.child(pod, "metadata"), "annotations")
+                    .put(a.getKey(), a.getValue().asText()));
+            setPodScheduled(Json.child(pod, "status"), now);
+            return pod;
+        });
         Handlers.json(ctx, 201, Map.of("kind", "Status", "apiVersion", "v1", "metadata", Map.of(),
                 "status", "Success", "code", 201));
+    }
+
+    /** The binding's uid and resourceVersion, when it has them, are preconditions on the pod. */
+    private static void requirePreconditions(JsonNode binding, ObjectNode pod, String name) {
+        for (String field : List.of("uid", "resourceVersion")) {
+            String wanted = Json.text(binding, "metadata." + field);
+            String actual = Json.text(pod, "metadata." + field);
+            if (!wanted.isEmpty() && !wanted.equals(actual)) {
+                String label = field.equals("uid") ? "UID" : "ResourceVersion";
+                throw new ApiException(Status.failure(409, "Conflict", "Operation cannot be fulfilled on pods \""
+                        + name + "\": Precondition failed: " + label + " in precondition: " + wanted + ", " + label
+                        + " in object meta: " + actual, new Status.Details(name, null, "pods", null)));
+            }
+        }
+    }
+
+    /**
+     * The PodScheduled condition, True, replacing whatever the scheduler wrote before (a
+     * False with reason Unschedulable). Its lastTransitionTime stays if it was True already.
+     */
+    private static void setPodScheduled(ObjectNode status, String now) {
+        ArrayNode conditions = status.get("conditions") instanceof ArrayNode list ? list : status.putArray("conditions");
+        ObjectNode scheduled = Json.MAPPER.createObjectNode().put("type", "PodScheduled").put("status", "True")
+                .putNull("lastProbeTime").put("lastTransitionTime", now);
+        for (int i = 0; i < conditions.size(); i++) {
+            JsonNode old = conditions.get(i);
+            if (old.path("type").asText().equals("PodScheduled")) {
+                if (old.path("status").asText().equals("True") && old.hasNonNull("lastTransitionTime")) {
+                    scheduled.set("lastTransitionTime", old.get("lastTransitionTime"));
+                }
+                conditions.set(i, scheduled);
+                return;
+            }
+        }
+        conditions.add(scheduled);
+    }
+
+    private static ApiException bindingConflict(String name, String why) {
+        return new ApiException(Status.failure(409, "Conflict", "Operation cannot be fulfilled on pods/binding \""
+                + name + "\": " + why, new Status.Details(name, null, "pods/binding", null)));
     }
 
     /** The autoscaling/v1 Scale view of a Deployment or ReplicaSet, and updates through it. */

@@ -29,7 +29,7 @@ import java.util.TreeSet;
  * {@code --show-labels} and {@code -L}.
  *
  * <p>Invariants: every row has exactly one cell per column, in column order; a cell is a JSON
- * string, or a JSON number where Kubernetes prints an integer. The objects passed in are only
+ * string, or a JSON number or boolean where Kubernetes prints an integer or a boolean. The objects passed in are only
  * read; each row gets its own copy of the metadata.
  *
  * <p>The columns below are those of {@code pkg/printers/internalversion/printers.go} (Kubernetes
@@ -43,12 +43,13 @@ public final class Tables {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final String STRING = "string";
     private static final String INTEGER = "integer";
+    private static final String BOOLEAN = "boolean";
 
     /** One column as kubectl sees it; {@code format} is {@code name} for the object's name column. */
     record Column(String name, String type, String format, String description, int priority) {
     }
 
-    /** How to print one object of a kind: one cell per column, each a {@link String} or a {@link Long}. */
+    /** How to print one object of a kind: one cell per column, a {@link String}, {@link Long} or {@link Boolean}. */
     @FunctionalInterface
     interface RowPrinter {
         List<Object> cells(ObjectNode object, Instant now);
@@ -116,6 +117,8 @@ public final class Tables {
         for (Object value : values) {
             if (value instanceof Long number) {
                 cells.add(number);
+            } else if (value instanceof Boolean flag) {
+                cells.add(flag);
             } else {
                 cells.add(String.valueOf(value));
             }
@@ -245,6 +248,12 @@ public final class Tables {
                     column("Ports", STRING, "The slice's port numbers."),
                     column("Endpoints", STRING, "The slice's addresses."), age()),
                     Cells::endpointSlice);
+            case "PriorityClass.scheduling.k8s.io" -> new KindColumns(List.of(name(),
+                    column("Value", INTEGER, "The priority that pods of this class get."),
+                    column("Global-Default", BOOLEAN, "Whether pods that name no class get this one."),
+                    age(),
+                    column("PreemptionPolicy", STRING, "Whether pods of this class may evict lower-priority pods.")),
+                    Cells::priorityClass);
             default -> new KindColumns(List.of(name(), age()), (o, now) -> List.of(Cells.name(o), Cells.age(o, now)));
         };
     }

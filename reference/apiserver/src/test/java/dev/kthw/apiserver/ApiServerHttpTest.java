@@ -234,7 +234,7 @@ class ApiServerHttpTest {
         JsonNode apps = call("GET", "/apis/apps/v1", null, null).body();
         assertThat(apps.get("resources").findValuesAsText("name")).contains("deployments", "deployments/scale");
         assertThat(call("GET", "/apis", null, null).body().get("groups").findValuesAsText("name"))
-                .contains("apps", "coordination.k8s.io", "discovery.k8s.io");
+                .contains("apps", "coordination.k8s.io", "discovery.k8s.io", "scheduling.k8s.io");
         assertThat(call("GET", "/api/v1/namespaces", null, null).body().get("items").findValuesAsText("name"))
                 .contains("default", "kube-system", "kube-public", "kube-node-lease");
     }

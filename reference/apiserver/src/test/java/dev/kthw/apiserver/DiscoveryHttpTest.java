@@ -55,7 +55,7 @@ class DiscoveryHttpTest {
         assertThat(apis.body().get("kind").asText()).isEqualTo("APIGroupDiscoveryList");
         assertThat(apis.body().get("apiVersion").asText()).isEqualTo("apidiscovery.k8s.io/v2");
         assertThat(apis.body().get("items").findValuesAsText("name"))
-                .containsExactly("apps", "coordination.k8s.io", "discovery.k8s.io");
+                .containsExactly("apps", "coordination.k8s.io", "discovery.k8s.io", "scheduling.k8s.io");
     }
 
     @Test

@@ -181,9 +181,11 @@ class KubectlSessionTest {
             KubectlRun resources = ok(kubectl("api-resources"), "");
             assertThat(resources.lines()).startsWith("NAME SHORTNAMES APIVERSION NAMESPACED KIND")
                     .contains("pods po v1 true Pod", "namespaces ns v1 false Namespace",
-                            "deployments deploy apps/v1 true Deployment", "leases coordination.k8s.io/v1 true Lease");
+                            "deployments deploy apps/v1 true Deployment", "leases coordination.k8s.io/v1 true Lease",
+                            "priorityclasses pc scheduling.k8s.io/v1 false PriorityClass");
             assertThat(ok(kubectl("api-versions"), "").lines())
-                    .containsExactly("apps/v1", "coordination.k8s.io/v1", "discovery.k8s.io/v1", "v1");
+                    .containsExactly("apps/v1", "coordination.k8s.io/v1", "discovery.k8s.io/v1", "scheduling.k8s.io/v1",
+                            "v1");
         }
 
         void applyTheDocumentationExamples() throws Exception {

@@ -80,7 +80,7 @@ class SchemaHttpTest {
         JsonNode paths = call("GET", "/openapi/v3", null, (byte[]) null).body().get("paths");
 
         assertThat(paths.fieldNames()).toIterable().containsExactly("api/v1", "apis/apps/v1",
-                "apis/coordination.k8s.io/v1", "apis/discovery.k8s.io/v1");
+                "apis/coordination.k8s.io/v1", "apis/discovery.k8s.io/v1", "apis/scheduling.k8s.io/v1");
         String url = paths.at("/apis~1apps~1v1/serverRelativeURL").asText();
         assertThat(url).matches("/openapi/v3/apis/apps/v1\\?hash=[0-9A-F]{128}");
         assertThat(call("GET", url, null, (byte[]) null).code()).isEqualTo(200);

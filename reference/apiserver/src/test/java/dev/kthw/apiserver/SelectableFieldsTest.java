@@ -46,7 +46,8 @@ class SelectableFieldsTest {
             Map.entry("deployments", META),
             Map.entry("daemonsets", META),
             Map.entry("leases", META),
-            Map.entry("endpointslices", META));
+            Map.entry("endpointslices", META),
+            Map.entry("priorityclasses", META));
 
     // --- which fields -------------------------------------------------------------------
 

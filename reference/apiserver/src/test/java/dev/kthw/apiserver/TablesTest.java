@@ -459,6 +459,18 @@ class TablesTest {
     }
 
     @Test
+    void aPriorityClassShowsItsValueAsANumberAndGlobalDefaultAsABoolean() {
+        // kubectl get pc: NAME VALUE GLOBAL-DEFAULT AGE PREEMPTIONPOLICY, all without -o wide
+        assertThat(cells("PriorityClass", meta("high") + ",'value':1000,'globalDefault':true,"
+                + "'preemptionPolicy':'Never'}")).containsExactly("high", 1000L, true, "5m", "Never");
+        assertThat(cells("PriorityClass", meta("plain") + ",'value':-5}"))
+                .containsExactly("plain", -5L, false, "5m", "PreemptLowerPriority");
+        assertThat(columnNames("PriorityClass")).containsExactly("Name", "Value", "Global-Default", "Age",
+                "PreemptionPolicy");
+        assertThat(typesOf("PriorityClass")).containsExactly("string", "integer", "boolean", "string", "string");
+    }
+
+    @Test
     void anEndpointSliceShowsPortsAndAddresses() {
         assertThat(cells("EndpointSlice", meta("web-abc12") + ",'addressType':'IPv4',"
                 + "'ports':[{'name':'http','port':80,'protocol':'TCP'}],"
@@ -525,11 +537,12 @@ class TablesTest {
         return cellsOf(Tables.table(type(kind), List.of(object(json)), "1", "", true, NOW));
     }
 
-    /** The first row's cells as Java values: Long for JSON integers, String for strings. */
+    /** The first row's cells as Java values: Long for JSON integers, Boolean for booleans, String for strings. */
     private static List<Object> cellsOf(ObjectNode table) {
         List<Object> cells = new ArrayList<>();
         for (JsonNode cell : table.path("rows").path(0).path("cells")) {
-            cells.add(cell.isIntegralNumber() ? (Object) cell.asLong() : cell.textValue());
+            cells.add(cell.isIntegralNumber() ? (Object) cell.asLong()
+                    : cell.isBoolean() ? (Object) cell.booleanValue() : cell.textValue());
         }
         return cells;
     }
