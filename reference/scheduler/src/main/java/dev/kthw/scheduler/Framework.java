@@ -50,33 +50,80 @@ public final class Framework {
     public record ScheduleResult(String node, int evaluatedNodes, int feasibleNodes) {
     }
 
+    /**
+     * Which plugins run at each extension point, in order: a profile as a
+     * KubeSchedulerConfiguration spells it out, where a plugin may be enabled at one point
+     * (its filter) and disabled at another (its score).
+     */
+    public record ExtensionPoints(List<Plugin.PreFilter> preFilter, List<Plugin.Filter> filter,
+            List<Plugin.PostFilter> postFilter, List<Plugin.PreScore> preScore, List<Plugin.Score> score,
+            List<Plugin.Reserve> reserve, List<Plugin.Bind> bind) {
+
+        public ExtensionPoints {
+            preFilter = List.copyOf(preFilter);
+            filter = List.copyOf(filter);
+            postFilter = List.copyOf(postFilter);
+            preScore = List.copyOf(preScore);
+            score = List.copyOf(score);
+            reserve = List.copyOf(reserve);
+            bind = List.copyOf(bind);
+        }
+
+        /** Each plugin at every point it implements (KubeSchedulerConfiguration's multiPoint). */
+        public static ExtensionPoints of(List<? extends Plugin> plugins) {
+            ExtensionPoints none = new ExtensionPoints(List.of(), List.of(), List.of(), List.of(), List.of(),
+                    List.of(), List.of());
+            for (Plugin p : plugins) {
+                none = none.with(p);
+            }
+            return none;
+        }
+
+        /** These points and the plugin at every point it implements, after the others. */
+        public ExtensionPoints with(Plugin p) {
+            return new ExtensionPoints(plus(preFilter, p, Plugin.PreFilter.class), plus(filter, p, Plugin.Filter.class),
+                    plus(postFilter, p, Plugin.PostFilter.class), plus(preScore, p, Plugin.PreScore.class),
+                    plus(score, p, Plugin.Score.class), plus(reserve, p, Plugin.Reserve.class),
+                    plus(bind, p, Plugin.Bind.class));
+        }
+
+        private static <T> List<T> plus(List<T> list, Plugin p, Class<T> point) {
+            if (!point.isInstance(p)) {
+                return list;
+            }
+            List<T> more = new ArrayList<>(list);
+            more.add(point.cast(p));
+            return more;
+        }
+    }
+
     private final String schedulerName;
-    private final List<Plugin> plugins;
+    private final ExtensionPoints points;
     private final Map<String, Integer> scoreWeights;
     private final int percentageOfNodesToScore;
     private final RandomGenerator random;
-    private final List<Plugin.PreFilter> preFilters = new ArrayList<>();
-    private final List<Plugin.Filter> filters = new ArrayList<>();
-    private final List<Plugin.PostFilter> postFilters = new ArrayList<>();
-    private final List<Plugin.PreScore> preScores = new ArrayList<>();
-    private final List<Plugin.Score> scorers = new ArrayList<>();
-    private final List<Plugin.Reserve> reservers = new ArrayList<>();
-    private final List<Plugin.Bind> binders = new ArrayList<>();
+    private final List<Plugin.PreFilter> preFilters;
+    private final List<Plugin.Filter> filters;
+    private final List<Plugin.PostFilter> postFilters;
+    private final List<Plugin.PreScore> preScores;
+    private final List<Plugin.Score> scorers;
+    private final List<Plugin.Reserve> reservers;
+    private final List<Plugin.Bind> binders;
 
     /** Where the next cycle starts filtering; only the scheduling thread touches it. */
     private int nextStartNodeIndex;
 
     /**
      * @param schedulerName            the {@code spec.schedulerName} of the pods this profile schedules
-     * @param plugins                  in the order they run at each extension point they implement
+     * @param points                   the plugins at each extension point, in the order they run
      * @param scoreWeights             plugin name → weight; a score plugin not named here weighs 1
      * @param percentageOfNodesToScore 1–100, or 0 for kube's adaptive default (50% − nodes/125, at least 5%)
      * @param random                   breaks ties between nodes of the same score
      */
-    public Framework(String schedulerName, List<? extends Plugin> plugins, Map<String, Integer> scoreWeights,
+    public Framework(String schedulerName, ExtensionPoints points, Map<String, Integer> scoreWeights,
             int percentageOfNodesToScore, RandomGenerator random) {
         this.schedulerName = requireNonNull(schedulerName, "schedulerName");
-        this.plugins = List.copyOf(plugins);
+        this.points = requireNonNull(points, "points");
         this.scoreWeights = Map.copyOf(scoreWeights);
         if (percentageOfNodesToScore < 0 || percentageOfNodesToScore > 100) {
             throw new IllegalArgumentException("percentageOfNodesToScore must be 0 to 100, not "
@@ -84,29 +131,19 @@ public final class Framework {
         }
         this.percentageOfNodesToScore = percentageOfNodesToScore;
         this.random = requireNonNull(random, "random");
-        for (Plugin p : this.plugins) {
-            if (p instanceof Plugin.PreFilter f) {
-                preFilters.add(f);
-            }
-            if (p instanceof Plugin.Filter f) {
-                filters.add(f);
-            }
-            if (p instanceof Plugin.PostFilter f) {
-                postFilters.add(f);
-            }
-            if (p instanceof Plugin.PreScore s) {
-                preScores.add(s);
-            }
-            if (p instanceof Plugin.Score s) {
-                scorers.add(s);
-            }
-            if (p instanceof Plugin.Reserve r) {
-                reservers.add(r);
-            }
-            if (p instanceof Plugin.Bind b) {
-                binders.add(b);
-            }
-        }
+        this.preFilters = points.preFilter();
+        this.filters = points.filter();
+        this.postFilters = points.postFilter();
+        this.preScores = points.preScore();
+        this.scorers = points.score();
+        this.reservers = points.reserve();
+        this.binders = points.bind();
+    }
+
+    /** A profile running each plugin at every extension point it implements. */
+    public Framework(String schedulerName, List<? extends Plugin> plugins, Map<String, Integer> scoreWeights,
+            int percentageOfNodesToScore, RandomGenerator random) {
+        this(schedulerName, ExtensionPoints.of(plugins), scoreWeights, percentageOfNodesToScore, random);
     }
 
     /** The default scheduler's profile with these plugins, adaptive node sampling. */
@@ -116,17 +153,20 @@ public final class Framework {
 
     /** This profile with one more plugin, run after the others (how preemption joins the profile it re-runs). */
     public Framework withPlugin(Plugin plugin) {
-        List<Plugin> more = new ArrayList<>(plugins);
-        more.add(requireNonNull(plugin, "plugin"));
-        return new Framework(schedulerName, more, scoreWeights, percentageOfNodesToScore, random);
+        return new Framework(schedulerName, points.with(requireNonNull(plugin, "plugin")), scoreWeights,
+                percentageOfNodesToScore, random);
     }
 
     public String schedulerName() {
         return schedulerName;
     }
 
-    public List<Plugin> plugins() {
-        return plugins;
+    public ExtensionPoints points() {
+        return points;
+    }
+
+    public Map<String, Integer> scoreWeights() {
+        return scoreWeights;
     }
 
     /**
