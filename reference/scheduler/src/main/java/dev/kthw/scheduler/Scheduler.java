@@ -85,7 +85,8 @@ public final class Scheduler implements AutoCloseable {
     private final ExecutorService apiCalls = Executors.newFixedThreadPool(BINDERS, daemon("scheduler-binder"));
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
             daemon("scheduler-cache-cleanup"));
-    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);      // close() has begun
+    private final CountDownLatch closed = new CountDownLatch(1);       // ... and finished
     private volatile LeaderElector elector;
     private volatile HttpServer http;
     private volatile Thread loop;
@@ -150,9 +151,9 @@ public final class Scheduler implements AutoCloseable {
         return e == null ? loop != null : e.isLeader();
     }
 
-    /** Waits until the scheduler stops; true if it stopped because it lost its lease. */
+    /** Waits until the scheduler has stopped; true if it stopped because it lost its lease. */
     public boolean awaitStop() throws InterruptedException {
-        stopped.await();
+        closed.await();
         return lostLease;
     }
 
@@ -307,6 +308,9 @@ public final class Scheduler implements AutoCloseable {
 
     /** The lease was lost: stop at once, before another scheduler takes over. */
     private void leaseLost() {
+        if (stopped.getCount() == 0) {
+            return;                                                 // we are closing and gave the lease up
+        }
         LOG.severe("lost the lease " + options.configuration().leaderElection().resourceName() + ": stopping");
         lostLease = true;
         Thread stopper = new Thread(this::close, "scheduler-stop");
@@ -317,11 +321,18 @@ public final class Scheduler implements AutoCloseable {
     /** Stops scheduling, releases the lease, and waits for bindings in flight. */
     @Override
     public void close() {
+        boolean first;
         synchronized (this) {
-            if (stopped.getCount() == 0) {
-                return;
-            }
+            first = stopped.getCount() > 0;
             stopped.countDown();
+        }
+        if (!first) {                                               // another thread is closing: wait for it
+            try {
+                closed.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+            return;
         }
         queue.close();
         Thread l = loop;
@@ -329,8 +340,8 @@ public final class Scheduler implements AutoCloseable {
             l.interrupt();
         }
         LeaderElector e = elector;
-        if (e != null && !lostLease) {
-            e.close();
+        if (e != null) {
+            e.close();                                              // gives the lease up if we hold it
         }
         nodes.close();
         pods.close();
@@ -346,6 +357,7 @@ public final class Scheduler implements AutoCloseable {
         if (h != null) {
             h.stop(0);
         }
+        closed.countDown();
     }
 
     // --- helpers ---
