@@ -1,11 +1,11 @@
 package dev.kthw.scheduler;
 
-import static dev.kthw.scheduler.Fixtures.T0;
-import static dev.kthw.scheduler.Fixtures.info;
-import static dev.kthw.scheduler.Fixtures.node;
-import static dev.kthw.scheduler.Fixtures.pod;
-import static dev.kthw.scheduler.Fixtures.rejecting;
-import static dev.kthw.scheduler.Fixtures.snapshot;
+import static dev.kthw.scheduler.Fakes.T0;
+import static dev.kthw.scheduler.Fakes.info;
+import static dev.kthw.scheduler.Fakes.node;
+import static dev.kthw.scheduler.Fakes.pod;
+import static dev.kthw.scheduler.Fakes.rejecting;
+import static dev.kthw.scheduler.Fakes.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -20,7 +20,7 @@ class DefaultPreemptionTest {
     private static final String TAINT = "node(s) had untolerated taint {dedicated: gpu}";
 
     private final Framework base = new Framework(Pod.DEFAULT_SCHEDULER,
-            List.of(new Fixtures.FakeResourceFit(), rejecting("TaintToleration", TAINT, "c")), Map.of(), 0,
+            List.of(new Fakes.FakeResourceFit(), rejecting("TaintToleration", TAINT, "c")), Map.of(), 0,
             new Random(1));
     private final DefaultPreemption preemption = new DefaultPreemption(base, new Random(1));
     private final Framework profile = base.withPlugin(preemption);
@@ -66,7 +66,7 @@ class DefaultPreemptionTest {
     @Test
     void aPodWithPreemptionPolicyNeverDoesNotPreempt() {
         FitError error = catchThrowableOfType(() -> profile.schedule(
-                Fixtures.neverPreempts(pod("polite", 1000, 10)), cluster), FitError.class);
+                Fakes.neverPreempts(pod("polite", 1000, 10)), cluster), FitError.class);
 
         assertThat(error.nominatedNode()).isEmpty();
         assertThat(error.getMessage()).endsWith(" preemption: not eligible due to preemptionPolicy=Never.");

@@ -1,12 +1,12 @@
 package dev.kthw.scheduler;
 
-import static dev.kthw.scheduler.Fixtures.info;
-import static dev.kthw.scheduler.Fixtures.node;
-import static dev.kthw.scheduler.Fixtures.pod;
-import static dev.kthw.scheduler.Fixtures.rejecting;
-import static dev.kthw.scheduler.Fixtures.scoring;
-import static dev.kthw.scheduler.Fixtures.snapshot;
-import static dev.kthw.scheduler.Fixtures.snapshotOf;
+import static dev.kthw.scheduler.Fakes.info;
+import static dev.kthw.scheduler.Fakes.node;
+import static dev.kthw.scheduler.Fakes.pod;
+import static dev.kthw.scheduler.Fakes.rejecting;
+import static dev.kthw.scheduler.Fakes.scoring;
+import static dev.kthw.scheduler.Fakes.snapshot;
+import static dev.kthw.scheduler.Fakes.snapshotOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -29,7 +29,7 @@ class FrameworkTest {
 
     @Test
     void aPodThatFitsNowhereGetsKubeSchedulersMessageWithReasonsCountedOverNodes() {
-        Framework f = framework(List.of(new Fixtures.FakeResourceFit(), rejecting("TaintToleration", TAINT, "a", "b", "c")),
+        Framework f = framework(List.of(new Fakes.FakeResourceFit(), rejecting("TaintToleration", TAINT, "a", "b", "c")),
                 Map.of());
         Snapshot cluster = snapshot(NodeInfo.of(node("a", 1000)), NodeInfo.of(node("b", 4000)),
                 NodeInfo.of(node("c", 4000)));
@@ -62,7 +62,7 @@ class FrameworkTest {
     @Test
     void everyReasonOfOneNodeIsCounted() {
         Node full = new Node("full", Map.of(), List.of(), new Resources(1000, 1L << 30, 1), false);
-        Framework f = framework(List.of(new Fixtures.FakeResourceFit()), Map.of());
+        Framework f = framework(List.of(new Fakes.FakeResourceFit()), Map.of());
 
         FitError error = catchThrowableOfType(() -> f.schedule(pod("p", 2000),
                 snapshot(info(full, pod("there", 0)))), FitError.class);
@@ -261,7 +261,7 @@ class FrameworkTest {
 
     @Test
     void whenNothingFitsEveryNodeIsTriedAndEvaluated() {
-        Fixtures.FakeResourceFit fit = new Fixtures.FakeResourceFit();
+        Fakes.FakeResourceFit fit = new Fakes.FakeResourceFit();
         Framework f = framework(List.of(fit), Map.of());
 
         catchThrowableOfType(() -> f.schedule(pod("p", 5000), snapshotOf(500, 1000)), FitError.class);
@@ -300,7 +300,7 @@ class FrameworkTest {
                 return 0;
             }
         };
-        Framework f = framework(List.of(new Fixtures.FakeResourceFit(), counting), Map.of());
+        Framework f = framework(List.of(new Fakes.FakeResourceFit(), counting), Map.of());
 
         Framework.ScheduleResult result = f.schedule(pod("p", 1500), snapshot(NodeInfo.of(node("small", 1000)),
                 NodeInfo.of(node("large", 2000))));

@@ -1,8 +1,8 @@
 package dev.kthw.scheduler;
 
-import static dev.kthw.scheduler.Fixtures.T0;
-import static dev.kthw.scheduler.Fixtures.node;
-import static dev.kthw.scheduler.Fixtures.pod;
+import static dev.kthw.scheduler.Fakes.T0;
+import static dev.kthw.scheduler.Fakes.node;
+import static dev.kthw.scheduler.Fakes.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

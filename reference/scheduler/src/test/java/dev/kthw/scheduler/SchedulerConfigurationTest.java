@@ -44,7 +44,7 @@ class SchedulerConfigurationTest {
             case "Fit":
                 return new Both(name, args);
             case "Spread":
-                return Fixtures.scoring("Spread", Map.of());
+                return Fakes.scoring("Spread", Map.of());
             default:
                 throw new IllegalArgumentException("unknown scheduler plugin \"" + name + "\"");
         }

@@ -53,7 +53,7 @@ class SchedulerTest {
     /** Stand-ins for PluginRegistry's plugins: the scheduler's wiring is under test here, not the plugins. */
     static final SchedulerConfiguration.PluginCatalog CATALOG = SchedulerConfiguration.PluginCatalog.of(
             (name, args) -> switch (name) {
-                case "NodeResourcesFit" -> new Fixtures.FakeResourceFit();
+                case "NodeResourcesFit" -> new Fakes.FakeResourceFit();
                 case "TaintToleration" -> TAINTS;
                 default -> throw new IllegalArgumentException("unknown scheduler plugin \"" + name + "\"");
             }, List.of("TaintToleration", "NodeResourcesFit"), Map.of());

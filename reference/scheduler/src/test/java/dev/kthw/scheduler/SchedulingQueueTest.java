@@ -1,7 +1,7 @@
 package dev.kthw.scheduler;
 
-import static dev.kthw.scheduler.Fixtures.T0;
-import static dev.kthw.scheduler.Fixtures.pod;
+import static dev.kthw.scheduler.Fakes.T0;
+import static dev.kthw.scheduler.Fakes.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

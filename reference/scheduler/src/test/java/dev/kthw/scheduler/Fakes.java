@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 /** Small nodes, pods and fake plugins for the scheduler's unit tests (chapter 03). */
-final class Fixtures {
+final class Fakes {
 
     static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
 
-    private Fixtures() {
+    private Fakes() {
     }
 
     /** A node with this much CPU (millicores), 4 GiB of memory and room for 110 pods. */
