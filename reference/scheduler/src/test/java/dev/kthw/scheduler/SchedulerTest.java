@@ -93,9 +93,13 @@ class SchedulerTest {
     }
 
     void pod(String name, String cpu, String schedulerName) {
+        pod(name, cpu, schedulerName, 0);
+    }
+
+    void pod(String name, String cpu, String schedulerName, int priority) {
         ObjectNode pod = Pod.JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Pod");
         pod.putObject("metadata").put("name", name);
-        ObjectNode spec = pod.putObject("spec");
+        ObjectNode spec = pod.putObject("spec").put("priority", priority);
         if (schedulerName != null) {
             spec.put("schedulerName", schedulerName);
         }
@@ -231,6 +235,32 @@ class SchedulerTest {
         eventually("its Scheduled event", () -> events("Scheduled").size() == 6);
         assertThat(events("Scheduled")).filteredOn(e -> e.path("involvedObject").path("name").asText().equals("after"))
                 .allMatch(e -> e.path("reportingInstance").asText().equals("second"));
+    }
+
+    @Test
+    void aHigherPriorityPodPreemptsALowerOneAndIsBoundOnceTheVictimIsGone() throws Exception {
+        node("node-a", "1", null);
+        pod("low", "800m", null, 0);
+        scheduler();
+        eventually("the low-priority pod bound", () -> !nodeOf("low").isEmpty());
+
+        pod("high", "800m", null, 1000);
+
+        eventually("the victim marked for deletion", () -> client.get(PODS + "/low").path("metadata")
+                .has("deletionTimestamp"));
+        eventually("the preemptor nominated to node-a", () -> client.get(PODS + "/high").path("status")
+                .path("nominatedNodeName").asText().equals("node-a"));
+        eventually("a Preempted event", () -> !events("Preempted").isEmpty());
+        JsonNode preempted = events("Preempted").get(0);
+        assertThat(preempted.path("involvedObject").path("name").asText()).isEqualTo("low");
+        assertThat(preempted.path("message").asText()).isEqualTo("Preempted by pod "
+                + client.get(PODS + "/high").path("metadata").path("uid").asText() + " on node node-a");
+        assertThat(nodeOf("high")).isEmpty();                       // the victim still holds its CPU while it stops
+
+        // A kubelet would stop the victim and delete it for good; there is none here, so the test does.
+        client.delete(PODS + "/low", Pod.JSON.createObjectNode().put("gracePeriodSeconds", 0));
+
+        eventually("the preemptor bound where it was nominated", () -> nodeOf("high").equals("node-a"));
     }
 
     @Test
