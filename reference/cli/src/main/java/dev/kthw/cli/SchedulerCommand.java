@@ -1,6 +1,7 @@
 package dev.kthw.cli;
 
 import dev.kthw.client.KubeClient;
+import dev.kthw.scheduler.PluginCatalog;
 import dev.kthw.scheduler.Pod;
 import dev.kthw.scheduler.Scheduler;
 import dev.kthw.scheduler.SchedulerConfiguration;
@@ -102,8 +103,8 @@ final class SchedulerCommand implements Callable<Integer> {
      * {@code PluginCatalog.of(PluginRegistry::create, PluginRegistry.defaultPlugins(),
      * PluginRegistry.defaultScoreWeights())}; until then only DefaultPreemption and DefaultBinder run.
      */
-    static SchedulerConfiguration.PluginCatalog plugins() {
-        return SchedulerConfiguration.PluginCatalog.of((name, args) -> {
+    static PluginCatalog plugins() {
+        return PluginCatalog.of((name, args) -> {
             throw new IllegalArgumentException("unknown scheduler plugin \"" + name + "\"");
         }, List.of(), Map.of());
     }

@@ -61,7 +61,7 @@ public final class Scheduler implements AutoCloseable {
      * @param bindAddress   where /healthz and /metrics listen
      * @param port          their port; 0 picks a free one, -1 serves none
      */
-    public record Options(SchedulerConfiguration configuration, SchedulerConfiguration.PluginCatalog catalog,
+    public record Options(SchedulerConfiguration configuration, PluginCatalog catalog,
             String identity, String bindAddress, int port, Clock clock) {
         public Options {
             requireNonNull(configuration, "configuration");

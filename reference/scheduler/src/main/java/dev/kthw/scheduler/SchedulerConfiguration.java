@@ -10,10 +10,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -56,38 +56,6 @@ public final class SchedulerConfiguration {
             "bind");
     private static final List<String> UNSUPPORTED_POINTS = List.of("preEnqueue", "permit", "preBind", "postBind");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-
-    /** Where the scheduler's plugins come from: PluginRegistry, or a test's own. */
-    public interface PluginCatalog {
-        /** A new plugin of this name with these args (null: defaults); IllegalArgumentException if unknown. */
-        Plugin create(String name, JsonNode args);
-
-        /** The default profile's plugins, in the order they run. */
-        List<String> defaultPlugins();
-
-        /** The default profile's score weights. */
-        Map<String, Integer> defaultScoreWeights();
-
-        static PluginCatalog of(java.util.function.BiFunction<String, JsonNode, Plugin> create, List<String> plugins,
-                Map<String, Integer> weights) {
-            return new PluginCatalog() {
-                @Override
-                public Plugin create(String name, JsonNode args) {
-                    return create.apply(name, args);
-                }
-
-                @Override
-                public List<String> defaultPlugins() {
-                    return plugins;
-                }
-
-                @Override
-                public Map<String, Integer> defaultScoreWeights() {
-                    return weights;
-                }
-            };
-        }
-    }
 
     /** One {@code enabled} or {@code disabled} entry. */
     public record PluginRef(String name, int weight) {
@@ -242,56 +210,69 @@ public final class SchedulerConfiguration {
     }
 
     private Framework framework(Profile profile, PluginCatalog catalog, Plugin.Bind binder, RandomGenerator random) {
-        Map<String, Plugin> instances = new HashMap<>();
-        java.util.function.Function<String, Plugin> plugin = name -> instances.computeIfAbsent(name,
+        Map<String, Plugin> instances = new HashMap<>();           // one instance per plugin name
+        Function<String, Plugin> plugin = name -> instances.computeIfAbsent(name,
                 n -> n.equals(DEFAULT_BINDER) ? binder : catalog.create(n, profile.pluginArgs().get(n)));
         List<String> defaults = new ArrayList<>(catalog.defaultPlugins());
         defaults.add(DEFAULT_BINDER);
-        Map<String, List<Plugin>> points = new LinkedHashMap<>();
         Map<String, Integer> weights = new HashMap<>(catalog.defaultScoreWeights());
-        boolean preemption = false;
-        PluginSet multi = profile.at("multiPoint");
+        Map<String, List<Plugin>> at = new HashMap<>();
         for (String point : POINTS) {
-            PluginSet set = profile.at(point);
-            List<Plugin> here = new ArrayList<>();
-            for (String name : defaults) {
-                if (!set.disables(name) && !multi.disables(name) && implementsPoint(plugin.apply(name), point)) {
-                    here.add(plugin.apply(name));
-                }
-            }
-            boolean preemptionHere = point.equals("postFilter") && !set.disables(DefaultPreemption.NAME)
-                    && !multi.disables(DefaultPreemption.NAME);
-            for (PluginRef ref : concat(multi.enabled(), set.enabled())) {
-                if (ref.name().equals(DefaultPreemption.NAME)) {
-                    preemptionHere |= point.equals("postFilter");
-                    continue;
-                }
-                Plugin p = plugin.apply(ref.name());
-                boolean explicit = set.enabled().contains(ref);
-                if (!implementsPoint(p, point)) {
-                    if (explicit) {
-                        throw new IllegalArgumentException("profile " + profile.schedulerName() + ": plugin "
-                                + ref.name() + " has no " + point + " extension point");
-                    }
-                    continue;
-                }
-                if (here.stream().noneMatch(x -> x.name().equals(ref.name()))) {
-                    here.add(p);
-                }
-                if (point.equals("score") && ref.weight() > 0) {
-                    weights.put(ref.name(), ref.weight());
-                }
-            }
-            preemption |= preemptionHere;
-            points.put(point, here);
+            at.put(point, enabledAt(profile, point, defaults, plugin, weights));
         }
         int percentage = profile.percentageOfNodesToScore() != null ? profile.percentageOfNodesToScore()
                 : percentageOfNodesToScore;
-        Framework framework = new Framework(profile.schedulerName(), new ExtensionPoints(
-                cast(points.get("preFilter")), cast(points.get("filter")), cast(points.get("postFilter")),
-                cast(points.get("preScore")), cast(points.get("score")), cast(points.get("reserve")),
-                cast(points.get("bind"))), weights, percentage, random);
-        return preemption ? framework.withPlugin(new DefaultPreemption(framework, random)) : framework;
+        Framework framework = new Framework(profile.schedulerName(), new ExtensionPoints(cast(at.get("preFilter")),
+                cast(at.get("filter")), cast(at.get("postFilter")), cast(at.get("preScore")), cast(at.get("score")),
+                cast(at.get("reserve")), cast(at.get("bind"))), weights, percentage, random);
+        // Preemption re-runs the profile's own filters, so it joins the profile last.
+        return preemptionEnabled(profile) ? framework.withPlugin(new DefaultPreemption(framework, random)) : framework;
+    }
+
+    /**
+     * The plugins at one extension point, in order: the defaults that implement it and are
+     * not disabled (here or in multiPoint), then those enabled (multiPoint, then here).
+     * A score plugin enabled with a weight gets that weight.
+     */
+    private static List<Plugin> enabledAt(Profile profile, String point, List<String> defaults,
+            Function<String, Plugin> plugin, Map<String, Integer> weights) {
+        PluginSet set = profile.at(point);
+        PluginSet multi = profile.at("multiPoint");
+        List<Plugin> here = new ArrayList<>();
+        for (String name : defaults) {
+            if (!set.disables(name) && !multi.disables(name) && implementsPoint(plugin.apply(name), point)) {
+                here.add(plugin.apply(name));
+            }
+        }
+        for (PluginRef ref : concat(multi.enabled(), set.enabled())) {
+            if (ref.name().equals(DefaultPreemption.NAME)) {
+                continue;                                            // see preemptionEnabled
+            }
+            Plugin p = plugin.apply(ref.name());
+            if (!implementsPoint(p, point)) {
+                if (set.enabled().contains(ref)) {
+                    throw new IllegalArgumentException("profile " + profile.schedulerName() + ": plugin " + ref.name()
+                            + " has no " + point + " extension point");
+                }
+                continue;                                            // multiPoint: only where it has one
+            }
+            if (here.stream().noneMatch(x -> x.name().equals(ref.name()))) {
+                here.add(p);
+            }
+            if (point.equals("score") && ref.weight() > 0) {
+                weights.put(ref.name(), ref.weight());
+            }
+        }
+        return here;
+    }
+
+    /** DefaultPreemption runs unless disabled at postFilter or multiPoint (and not enabled again). */
+    private static boolean preemptionEnabled(Profile profile) {
+        PluginSet post = profile.at("postFilter");
+        PluginSet multi = profile.at("multiPoint");
+        boolean enabled = concat(multi.enabled(), post.enabled()).stream()
+                .anyMatch(r -> r.name().equals(DefaultPreemption.NAME));
+        return enabled || !post.disables(DefaultPreemption.NAME) && !multi.disables(DefaultPreemption.NAME);
     }
 
     private static boolean implementsPoint(Plugin p, String point) {

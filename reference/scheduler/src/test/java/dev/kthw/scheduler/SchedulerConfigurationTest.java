@@ -39,7 +39,7 @@ class SchedulerConfigurationTest {
         }
     }
 
-    static final SchedulerConfiguration.PluginCatalog CATALOG = SchedulerConfiguration.PluginCatalog.of((name, args) -> {
+    static final PluginCatalog CATALOG = PluginCatalog.of((name, args) -> {
         switch (name) {
             case "Fit":
                 return new Both(name, args);

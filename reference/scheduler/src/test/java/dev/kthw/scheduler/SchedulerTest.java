@@ -51,7 +51,7 @@ class SchedulerTest {
     };
 
     /** Stand-ins for PluginRegistry's plugins: the scheduler's wiring is under test here, not the plugins. */
-    static final SchedulerConfiguration.PluginCatalog CATALOG = SchedulerConfiguration.PluginCatalog.of(
+    static final PluginCatalog CATALOG = PluginCatalog.of(
             (name, args) -> switch (name) {
                 case "NodeResourcesFit" -> new Fakes.FakeResourceFit();
                 case "TaintToleration" -> TAINTS;
