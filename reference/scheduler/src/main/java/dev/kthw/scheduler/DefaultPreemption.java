@@ -219,7 +219,8 @@ public final class DefaultPreemption implements Plugin.PostFilter {
      */
     static Candidate pickOne(List<Candidate> candidates) {
         Comparator<Candidate> best = Comparator
-                .comparingInt((Candidate c) -> c.victims().isEmpty() ? Integer.MIN_VALUE : c.victims().get(0).priority())
+                .comparingInt((Candidate c) -> c.victims().isEmpty() ? Integer.MIN_VALUE
+                        : c.victims().get(0).priority())
                 .thenComparingLong(c -> c.victims().stream().mapToLong(v -> (long) v.priority() + (1L << 31)).sum())
                 .thenComparingInt(c -> c.victims().size())
                 .thenComparing(DefaultPreemption::earliestStartOfHighest, Comparator.reverseOrder());

@@ -32,10 +32,10 @@ import java.util.logging.Logger;
  * only to the API server:
  *
  * <pre>
- *   informers (nodes, pods) ──▶ SchedulerCache (nodes, bound and assumed pods)
- *                           └─▶ SchedulingQueue (pending pods of our scheduler names)
- *   loop: pop ─▶ snapshot ─▶ Framework.schedule ─▶ assume ─▶ bind on a pool thread ─▶ Scheduled event
- *                                    └─ FitError ─▶ [preempt] ─▶ FailedScheduling, PodScheduled=False, unschedulable
+ *   informers (nodes, pods) ─▶ SchedulerCache (nodes, bound and assumed pods)
+ *                           └▶ SchedulingQueue (pending pods of our scheduler names)
+ *   loop: pop ─▶ snapshot ─▶ Framework.schedule ─▶ assume ─▶ bind (pool) ─▶ Scheduled event
+ *                                  └ FitError ─▶ [preempt] ─▶ FailedScheduling, PodScheduled=False
  * </pre>
  *
  * <p>One scheduling loop, so cycles never race each other for the same space; binding
@@ -257,8 +257,8 @@ public final class Scheduler implements AutoCloseable {
         for (Pod victim : victims) {
             try {
                 client.delete("/api/v1/namespaces/" + victim.namespace() + "/pods/" + victim.name());
-                events(preemptor).normal(reference(victim), "Preempted", "Preempted by pod " + preemptor.uid() + " on node "
-                        + node);
+                events(preemptor).normal(reference(victim), "Preempted", "Preempted by pod " + preemptor.uid()
+                        + " on node " + node);
             } catch (RuntimeException e) {
                 LOG.warning(() -> "preempting " + victim.key() + ": " + e.getMessage());
             }

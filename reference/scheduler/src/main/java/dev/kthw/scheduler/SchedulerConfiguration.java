@@ -105,7 +105,8 @@ public final class SchedulerConfiguration {
     /** No file: one profile of this name with the default plugins. */
     public static SchedulerConfiguration defaults(String schedulerName) {
         return new SchedulerConfiguration(List.of(new Profile(schedulerName, null, Map.of(), Map.of())), 0,
-                LeaderElection.DEFAULT, "", SchedulingQueue.DEFAULT_INITIAL_BACKOFF, SchedulingQueue.DEFAULT_MAX_BACKOFF);
+                LeaderElection.DEFAULT, "", SchedulingQueue.DEFAULT_INITIAL_BACKOFF,
+                SchedulingQueue.DEFAULT_MAX_BACKOFF);
     }
 
     public static SchedulerConfiguration read(Path file) {
@@ -125,8 +126,6 @@ public final class SchedulerConfiguration {
             root = YAML.readTree(text);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new IllegalArgumentException("not valid YAML: " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read the configuration: " + e.getMessage(), e);
         }
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException("expected a KubeSchedulerConfiguration object");
@@ -155,7 +154,8 @@ public final class SchedulerConfiguration {
         LeaderElection d = LeaderElection.DEFAULT;
         LeaderElection election = new LeaderElection(le.path("leaderElect").asBoolean(d.leaderElect()),
                 duration(le, "leaseDuration", d.leaseDuration()), duration(le, "renewDeadline", d.renewDeadline()),
-                duration(le, "retryPeriod", d.retryPeriod()), le.path("resourceNamespace").asText(d.resourceNamespace()),
+                duration(le, "retryPeriod", d.retryPeriod()),
+                le.path("resourceNamespace").asText(d.resourceNamespace()),
                 le.path("resourceName").asText(d.resourceName()));
         Duration initial = Duration.ofSeconds(root.path("podInitialBackoffSeconds").asLong(1));
         Duration max = Duration.ofSeconds(root.path("podMaxBackoffSeconds").asLong(10));

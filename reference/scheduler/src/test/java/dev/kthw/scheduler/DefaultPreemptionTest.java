@@ -35,8 +35,9 @@ class DefaultPreemptionTest {
     void theNodeWithTheLeastImportantVictimsIsNominatedAndOnlyTheVictimsNeededAreChosen() {
         CycleState state = new CycleState();
 
-        FitError error = catchThrowableOfType(() -> profile.schedule(state, pod("urgent", 1000, 10), cluster),
-                FitError.class);
+        Pod urgent = pod("urgent", 1000, 10);
+
+        FitError error = catchThrowableOfType(FitError.class, () -> profile.schedule(state, urgent, cluster));
 
         // On a, removing low-1 is enough (low-2, more important, is given back); b would cost a priority-5 pod.
         assertThat(error.nominatedNode()).isEqualTo("a");
@@ -46,7 +47,7 @@ class DefaultPreemptionTest {
 
     @Test
     void withNoLowerPriorityPodsTheMessageSaysWhyPreemptionDidNotHelp() {
-        FitError error = catchThrowableOfType(() -> profile.schedule(pod("equal", 1000, 0), cluster), FitError.class);
+        FitError error = catchThrowableOfType(FitError.class, () -> profile.schedule(pod("equal", 1000, 0), cluster));
 
         assertThat(error.nominatedNode()).isEmpty();
         assertThat(error.getMessage()).isEqualTo("0/3 nodes are available: 1 " + TAINT + ", 2 Insufficient cpu. "
@@ -56,7 +57,7 @@ class DefaultPreemptionTest {
 
     @Test
     void aPodTooBigEvenForAnEmptiedNodeGetsTheFiltersReason() {
-        FitError error = catchThrowableOfType(() -> profile.schedule(pod("huge", 3000, 10), cluster), FitError.class);
+        FitError error = catchThrowableOfType(FitError.class, () -> profile.schedule(pod("huge", 3000, 10), cluster));
 
         assertThat(error.getMessage()).endsWith("preemption: 0/3 nodes are available: "
                 + "1 Preemption is not helpful for scheduling, 2 Insufficient cpu.");
@@ -65,8 +66,8 @@ class DefaultPreemptionTest {
 
     @Test
     void aPodWithPreemptionPolicyNeverDoesNotPreempt() {
-        FitError error = catchThrowableOfType(() -> profile.schedule(
-                Fakes.neverPreempts(pod("polite", 1000, 10)), cluster), FitError.class);
+        FitError error = catchThrowableOfType(FitError.class, () -> profile.schedule(
+                Fakes.neverPreempts(pod("polite", 1000, 10)), cluster));
 
         assertThat(error.nominatedNode()).isEmpty();
         assertThat(error.getMessage()).endsWith(" preemption: not eligible due to preemptionPolicy=Never.");
@@ -75,14 +76,14 @@ class DefaultPreemptionTest {
     @Test
     void whileItsVictimsAreStillTerminatingThePodDoesNotPreemptAgain() {
         Pod urgent = pod("urgent", 1000, 10);
-        catchThrowableOfType(() -> profile.schedule(urgent, cluster), FitError.class);
+        catchThrowableOfType(FitError.class, () -> profile.schedule(urgent, cluster));
         Pod dying = new Pod("default", "low-1", "uid-low-1", "2", Pod.DEFAULT_SCHEDULER, "a", 1,
                 "PreemptLowerPriority", Map.of(), Map.of(), new Resources(1000, 0, 1), List.of(), null, List.of(), T0,
                 true);
         Snapshot stillTerminating = snapshot(info(node("a", 2000), dying, pod("low-2", 1000, 2)),
                 cluster.get("b"), cluster.get("c"));
 
-        FitError again = catchThrowableOfType(() -> profile.schedule(urgent, stillTerminating), FitError.class);
+        FitError again = catchThrowableOfType(FitError.class, () -> profile.schedule(urgent, stillTerminating));
 
         assertThat(again.nominatedNode()).isEmpty();
         assertThat(again.getMessage()).endsWith("preemption: not eligible due to a terminating pod on the nominated "

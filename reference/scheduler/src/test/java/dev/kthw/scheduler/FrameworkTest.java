@@ -29,12 +29,12 @@ class FrameworkTest {
 
     @Test
     void aPodThatFitsNowhereGetsKubeSchedulersMessageWithReasonsCountedOverNodes() {
-        Framework f = framework(List.of(new Fakes.FakeResourceFit(), rejecting("TaintToleration", TAINT, "a", "b", "c")),
-                Map.of());
+        Framework f = framework(List.of(new Fakes.FakeResourceFit(),
+                rejecting("TaintToleration", TAINT, "a", "b", "c")), Map.of());
         Snapshot cluster = snapshot(NodeInfo.of(node("a", 1000)), NodeInfo.of(node("b", 4000)),
                 NodeInfo.of(node("c", 4000)));
 
-        FitError error = catchThrowableOfType(() -> f.schedule(pod("big", 2000), cluster), FitError.class);
+        FitError error = catchThrowableOfType(FitError.class, () -> f.schedule(pod("big", 2000), cluster));
 
         // Node a fails both filters: only the first one that rejects it counts, as in kube-scheduler.
         assertThat(error.getMessage())
@@ -54,7 +54,7 @@ class FrameworkTest {
         Framework f = framework(List.of(rejecting("A", "a reason", "node-0", "node-1"),
                 rejecting("Z", "z reason", names.toArray(String[]::new))), Map.of());
 
-        FitError error = catchThrowableOfType(() -> f.schedule(pod("p", 0), snapshotOf(12, 1000)), FitError.class);
+        FitError error = catchThrowableOfType(FitError.class, () -> f.schedule(pod("p", 0), snapshotOf(12, 1000)));
 
         assertThat(error.getMessage()).isEqualTo("0/12 nodes are available: 10 z reason, 2 a reason.");
     }
@@ -64,8 +64,8 @@ class FrameworkTest {
         Node full = new Node("full", Map.of(), List.of(), new Resources(1000, 1L << 30, 1), false);
         Framework f = framework(List.of(new Fakes.FakeResourceFit()), Map.of());
 
-        FitError error = catchThrowableOfType(() -> f.schedule(pod("p", 2000),
-                snapshot(info(full, pod("there", 0)))), FitError.class);
+        FitError error = catchThrowableOfType(FitError.class, () -> f.schedule(pod("p", 2000),
+                snapshot(info(full, pod("there", 0)))));
 
         assertThat(error.getMessage()).isEqualTo("0/1 nodes are available: 1 Insufficient cpu, 1 Too many pods.");
     }
@@ -85,7 +85,7 @@ class FrameworkTest {
         };
         Framework f = framework(List.of(noZone), Map.of());
 
-        FitError error = catchThrowableOfType(() -> f.schedule(pod("p", 0), snapshotOf(3, 1000)), FitError.class);
+        FitError error = catchThrowableOfType(FitError.class, () -> f.schedule(pod("p", 0), snapshotOf(3, 1000)));
 
         assertThat(error.getMessage()).isEqualTo("0/3 nodes are available: no node in zone moon.");
         assertThat(error.rejections()).hasSize(3);
@@ -109,8 +109,9 @@ class FrameworkTest {
         };
         Framework f = framework(List.of(rejecting("TaintToleration", TAINT, "a", "b"), preemption), Map.of());
 
-        FitError error = catchThrowableOfType(() -> f.schedule(pod("p", 0), snapshot(NodeInfo.of(node("a", 1)),
-                NodeInfo.of(node("b", 1)))), FitError.class);
+        Snapshot two = snapshot(NodeInfo.of(node("a", 1)), NodeInfo.of(node("b", 1)));
+
+        FitError error = catchThrowableOfType(FitError.class, () -> f.schedule(pod("p", 0), two));
 
         assertThat(error.getMessage()).isEqualTo("0/2 nodes are available: 2 " + TAINT + ". preemption: 0/2 nodes "
                 + "are available: 2 Preemption is not helpful for scheduling.");
@@ -264,7 +265,7 @@ class FrameworkTest {
         Fakes.FakeResourceFit fit = new Fakes.FakeResourceFit();
         Framework f = framework(List.of(fit), Map.of());
 
-        catchThrowableOfType(() -> f.schedule(pod("p", 5000), snapshotOf(500, 1000)), FitError.class);
+        catchThrowableOfType(FitError.class, () -> f.schedule(pod("p", 5000), snapshotOf(500, 1000)));
 
         assertThat(fit.calls).isEqualTo(500);
     }

@@ -142,7 +142,8 @@ class SchedulerTest {
         JsonNode event = events("Scheduled").stream()
                 .filter(e -> e.path("involvedObject").path("name").asText().equals("web-0")).findFirst().orElseThrow();
         assertThat(event.path("type").asText()).isEqualTo("Normal");
-        assertThat(event.path("message").asText()).isEqualTo("Successfully assigned default/web-0 to " + nodeOf("web-0"));
+        assertThat(event.path("message").asText())
+                .isEqualTo("Successfully assigned default/web-0 to " + nodeOf("web-0"));
         assertThat(event.path("source").path("component").asText()).isEqualTo("default-scheduler");
         assertThat(event.path("reportingComponent").asText()).isEqualTo("default-scheduler");
         assertThat(event.path("involvedObject").path("kind").asText()).isEqualTo("Pod");
