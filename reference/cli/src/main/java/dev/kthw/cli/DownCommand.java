@@ -28,9 +28,10 @@ final class DownCommand implements Callable<Integer> {
             System.out.println("kthw down: nothing to do (no cluster state in " + state.dir() + ")");
             return 0;
         }
-        // The API server first (it is etcd's client), then etcd; then any etcd member its
-        // parent could not stop (say it was killed): each by the PID recorded for it.
-        for (String component : List.of("apiserver", "etcd", "etcd-member-0", "etcd-member-1", "etcd-member-2",
+        // The API server's clients first (the scheduler), then the API server (etcd's client),
+        // then etcd; then any etcd member its parent could not stop (say it was killed): each
+        // by the PID recorded for it.
+        for (String component : List.of("scheduler", "apiserver", "etcd", "etcd-member-0", "etcd-member-1", "etcd-member-2",
                 "etcd-member-3", "etcd-member-4")) {
             Optional<ProcessHandle> process = state.running(component);
             if (process.isPresent()) {

@@ -33,6 +33,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 EtcdCommand.class,      // run etcd, one member or three (chapter 02)
                 ApiServerCommand.class, // run the API server (chapters 01, 02)
                 KubeconfigCommand.class, // write a kubeconfig for it
+                SchedulerCommand.class, // run the scheduler (chapter 03)
                 CommandLine.HelpCommand.class,
         },
         commandListHeading = "%nCommands:%n",

@@ -72,13 +72,17 @@ final class UpCommand implements Callable<Integer> {
             args.addAll(storeFlags);
             long pid = start(state, "apiserver", args);
             Files.writeString(state.dir().resolve("apiserver.url"), url + "\n");
-            waitHealthy(url, state);
+            waitHealthy(url, state, "apiserver", "kube-apiserver");
             System.out.println("kthw up: kube-apiserver running (pid " + pid + ") at " + url + ", store: " + store);
         }
         Files.writeString(state.kubeconfig(), dev.kthw.apiserver.ApiServer.kubeconfig(url));
+        startScheduler(state);                                                // a client of the API server
         System.out.println();
         System.out.println("Not running yet:");
         for (Component c : Component.afterApiServer()) {
+            if (c.name().equals("kube-scheduler")) {
+                continue;
+            }
             System.out.printf("  %-20s %s%n", c.name(), c.present() ? "built, but 'kthw up' does not start it yet"
                     : "not built yet (it arrives with chapter " + c.chapter() + ")");
         }
@@ -132,6 +136,24 @@ final class UpCommand implements Callable<Integer> {
         throw new IllegalStateException("etcd did not become healthy; see " + state.log("etcd") + lastLines(state.log("etcd")));
     }
 
+    /**
+     * Starts {@code kthw scheduler} in the background with the admin kubeconfig (leader
+     * election on, as kubeadm runs it) and waits for its /healthz.
+     */
+    private static void startScheduler(ClusterState state) throws IOException, InterruptedException {
+        Optional<ProcessHandle> running = state.running("scheduler");
+        if (running.isPresent()) {
+            System.out.println("kthw up: kube-scheduler is already running (pid " + running.get().pid() + ")");
+            return;
+        }
+        int port = freePort();
+        long pid = start(state, "scheduler", List.of("scheduler", "--kubeconfig", state.kubeconfig().toString(),
+                "--secure-port", String.valueOf(port)));
+        String url = "http://127.0.0.1:" + port;
+        waitHealthy(url, state, "scheduler", "kube-scheduler");
+        System.out.println("kthw up: kube-scheduler running (pid " + pid + "), metrics at " + url + "/metrics");
+    }
+
     /** The end of a log, for an error message: why a component did not start is usually there. */
     private static String lastLines(Path log) throws IOException {
         List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
@@ -158,7 +180,8 @@ final class UpCommand implements Callable<Integer> {
         return process.pid();
     }
 
-    private static void waitHealthy(String url, ClusterState state) throws IOException, InterruptedException {
+    private static void waitHealthy(String url, ClusterState state, String component, String title)
+            throws IOException, InterruptedException {
         HttpClient http = HttpClient.newHttpClient();
         Instant deadline = Instant.now().plusSeconds(30);
         while (Instant.now().isBefore(deadline)) {
@@ -171,13 +194,13 @@ final class UpCommand implements Callable<Integer> {
             } catch (IOException notYet) {
                 // not listening yet
             }
-            if (state.running("apiserver").isEmpty()) {
+            if (state.running(component).isEmpty()) {
                 break;
             }
             Thread.sleep(200);
         }
-        throw new IllegalStateException("kube-apiserver did not become healthy; see " + state.log("apiserver")
-                + lastLines(state.log("apiserver")));
+        throw new IllegalStateException(title + " did not become healthy; see " + state.log(component)
+                + lastLines(state.log(component)));
     }
 
     private static int freePort() throws IOException {

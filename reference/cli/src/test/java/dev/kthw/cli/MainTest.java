@@ -27,7 +27,7 @@ class MainTest {
     void helpListsEveryCommandWithOneLine() {
         Run run = run("--help");
         assertThat(run.exit).isZero();
-        for (String command : new String[] {"up", "down", "test", "bench", "lab", "grade", "docs", "apiserver", "kubeconfig"}) {
+        for (String command : new String[] {"up", "down", "test", "bench", "lab", "grade", "docs", "apiserver", "kubeconfig", "scheduler"}) {
             assertThat(run.out).containsPattern("(?m)^  " + command + " +\\S");
         }
     }

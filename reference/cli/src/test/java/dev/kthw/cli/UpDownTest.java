@@ -24,14 +24,25 @@ class UpDownTest {
     Path tmp;
 
     @Test
-    void upStartsTheApiServerAndDownStopsItAndRemovesTheState() throws Exception {
+    void upStartsTheApiServerAndTheSchedulerAndDownStopsThemAndRemovesTheState() throws Exception {
         Path state = tmp.resolve("state");
         String up = run("up", "--state-dir", state.toString(), "--port", "0", "--storage-backend", "memory");
         long pid = Long.parseLong(Files.readString(state.resolve("apiserver.pid")).strip());
+        long schedulerPid = Long.parseLong(Files.readString(state.resolve("scheduler.pid")).strip());
         String url = Files.readString(state.resolve("apiserver.url")).strip();
         try {
-            assertThat(up).contains("kube-apiserver running (pid " + pid + ")").contains("not built yet (it arrives "
-                    + "with chapter 03)");
+            assertThat(up).contains("kube-apiserver running (pid " + pid + ")")
+                    .contains("kube-scheduler running (pid " + schedulerPid + ")")
+                    .contains("not built yet (it arrives with chapter 04)");
+            HttpRequest leaseRequest = HttpRequest.newBuilder(URI.create(url
+                    + "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-scheduler")).build();
+            HttpResponse<String> lease = null;
+            for (int i = 0; i < 100 && (lease == null || lease.statusCode() != 200); i++) {   // it leads within 10 s
+                Thread.sleep(lease == null ? 0 : 100);
+                lease = HttpClient.newHttpClient().send(leaseRequest, HttpResponse.BodyHandlers.ofString());
+            }
+            assertThat(lease.statusCode()).as("the scheduler's Lease").isEqualTo(200);
+            assertThat(lease.body()).contains("\"holderIdentity\"");
             assertThat(Files.readString(state.resolve("admin.kubeconfig"))).contains("server: " + url);
             HttpResponse<String> namespaces = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create(url + "/api/v1/namespaces")).build(), HttpResponse.BodyHandlers.ofString());
@@ -40,9 +51,11 @@ class UpDownTest {
                     + pid + ")");
         } finally {
             String down = run("down", "--state-dir", state.toString());
-            assertThat(down).contains("stopped apiserver (pid " + pid + ")");
+            assertThat(down).contains("stopped scheduler (pid " + schedulerPid + ")")
+                    .contains("stopped apiserver (pid " + pid + ")");
         }
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(ProcessHandle.of(schedulerPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
         assertThat(state).doesNotExist();
         assertThat(run("down", "--state-dir", state.toString())).contains("nothing to do");
     }
