@@ -2,6 +2,7 @@ package dev.kthw.cli;
 
 import dev.kthw.client.KubeClient;
 import dev.kthw.scheduler.PluginCatalog;
+import dev.kthw.scheduler.PluginRegistry;
 import dev.kthw.scheduler.Pod;
 import dev.kthw.scheduler.Scheduler;
 import dev.kthw.scheduler.SchedulerConfiguration;
@@ -98,14 +99,8 @@ final class SchedulerCommand implements Callable<Integer> {
         return KubeClient.fromKubeconfig(file, "scheduler");
     }
 
-    /**
-     * The plugins the scheduler can run. LEAD: once sched-plugins is merged, this is
-     * {@code PluginCatalog.of(PluginRegistry::create, PluginRegistry.defaultPlugins(),
-     * PluginRegistry.defaultScoreWeights())}; until then only DefaultPreemption and DefaultBinder run.
-     */
+    /** The plugins the scheduler can run: kube-scheduler's in-tree ones that kthw has. */
     static PluginCatalog plugins() {
-        return PluginCatalog.of((name, args) -> {
-            throw new IllegalArgumentException("unknown scheduler plugin \"" + name + "\"");
-        }, List.of(), Map.of());
+        return PluginRegistry.catalog();
     }
 }

@@ -24,6 +24,11 @@ public final class PluginRegistry {
     private PluginRegistry() {
     }
 
+    /** The plugins above as a catalog, for {@link Scheduler.Options}: what {@code kthw scheduler} runs. */
+    public static PluginCatalog catalog() {
+        return PluginCatalog.of(PluginRegistry::create, defaultPlugins(), defaultScoreWeights());
+    }
+
     /** A new plugin of this name configured with these args (null or missing: defaults). */
     public static Plugin create(String name, JsonNode args) {
         Objects.requireNonNull(name, "plugin name");

@@ -1,0 +1,215 @@
+package dev.kthw.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kthw.apiserver.ApiServer;
+import dev.kthw.client.KubeClient;
+import dev.kthw.client.WatchEvent;
+import dev.kthw.client.WatchStream;
+import dev.kthw.scheduler.PluginRegistry;
+import dev.kthw.scheduler.Scheduler;
+import dev.kthw.scheduler.SchedulerConfiguration;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Chapter 03's figures: pods scheduled per second, and the p99 time from a pod's creation
+ * to its binding, with 1,000 Node objects and 10,000 pending pods on the in-memory API
+ * server (no kubelets), for basic pods, pods with required anti-affinity, and pods with
+ * topology spread. Printed beside kube-scheduler's scheduler_perf thresholds (which run on
+ * 5,000 nodes and large machines) and as a ratio to a baseline measured in the same run:
+ * the rate at which this API server takes a create and a binding with no scheduler at all,
+ * i.e. the ceiling any scheduler in front of it could reach. Run with {@code ./kthw bench}.
+ */
+@Tag("benchmark")
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
+class SchedulerBenchmark {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final int NODES = 1000;
+    static final int PODS = 10_000;
+    static final int CREATORS = 4;
+    static final String NS_PODS = "/api/v1/namespaces/default/pods";
+
+    @Test
+    void basicPods() throws Exception {
+        run("basic", 680, i -> pod("basic-" + i, Map.of("app", "basic")));
+    }
+
+    @Test
+    void podsWithRequiredAntiAffinity() throws Exception {
+        // Ten groups of 1,000 pods; no two pods of a group on one node (topologyKey hostname).
+        run("required anti-affinity", 60, i -> {
+            String group = "group-" + (i % 10);
+            ObjectNode pod = pod("anti-" + i, Map.of("group", group));
+            pod.with("spec").with("affinity").with("podAntiAffinity")
+                    .withArray("requiredDuringSchedulingIgnoredDuringExecution").addObject()
+                    .put("topologyKey", "kubernetes.io/hostname")
+                    .putObject("labelSelector").putObject("matchLabels").put("group", group);
+            return pod;
+        });
+    }
+
+    @Test
+    void podsWithTopologySpread() throws Exception {
+        // Spread evenly over 10 zones (maxSkew 1, DoNotSchedule), as scheduler_perf's
+        // topology-spreading workloads do. kube sets no threshold for this one.
+        run("topology spread", 0, i -> {
+            ObjectNode pod = pod("spread-" + i, Map.of("app", "spread"));
+            pod.with("spec").withArray("topologySpreadConstraints").addObject().put("maxSkew", 1)
+                    .put("topologyKey", "topology.kubernetes.io/zone").put("whenUnsatisfiable", "DoNotSchedule")
+                    .putObject("labelSelector").putObject("matchLabels").put("app", "spread");
+            return pod;
+        });
+    }
+
+    /** Creates nodes, measures the no-scheduler ceiling, then schedules {@link #PODS} pods and prints. */
+    void run(String workload, int kubeThreshold, IntFunction<ObjectNode> pods) throws Exception {
+        try (ApiServer server = ApiServer.startInMemory(new ApiServer.Config("127.0.0.1", 0, "/registry"))) {
+            KubeClient client = new KubeClient(server.url(), "kthw-bench");
+            for (int n = 0; n < NODES; n++) {
+                client.create("/api/v1/nodes", node(n));
+            }
+            double ceiling = createAndBindWithoutScheduler(client, 2000);
+
+            String from = client.list(NS_PODS).path("metadata").path("resourceVersion").asText();
+            Map<String, Long> created = new ConcurrentHashMap<>();
+            Map<String, Long> bound = new ConcurrentHashMap<>();
+            Thread watcher = watchBindings(client, from, bound);
+            String yaml = "apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\n"
+                    + "leaderElection:\n  leaderElect: false\n";
+            try (Scheduler scheduler = Scheduler.start(client, new Scheduler.Options(
+                    SchedulerConfiguration.parse(yaml), PluginRegistry.catalog(), "bench", "127.0.0.1", -1,
+                    Clock.systemUTC()))) {
+                long start = System.nanoTime();
+                inParallel(CREATORS, PODS, i -> {
+                    ObjectNode pod = pods.apply(i);
+                    created.put(pod.path("metadata").path("name").asText(), System.nanoTime());
+                    client.create(NS_PODS, pod);
+                });
+                double createSeconds = (System.nanoTime() - start) / 1e9;
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+                while (bound.size() < PODS && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                watcher.interrupt();
+                assertThat(bound).as("pods bound").hasSize(PODS);
+                long last = bound.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+                double seconds = (last - start) / 1e9;
+                double rate = PODS / seconds;
+                long[] latencies = bound.entrySet().stream()
+                        .mapToLong(e -> e.getValue() - created.get(e.getKey())).sorted().toArray();
+                System.out.printf("%n[scheduler] %s: %d pods on %d nodes: %.0f pods/s (all pods created in %.1f s)%n",
+                        workload, PODS, NODES, rate, createSeconds);
+                System.out.printf("[scheduler]   creation to binding: p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
+                        percentile(latencies, 50), percentile(latencies, 99), latencies[latencies.length - 1] / 1e6);
+                System.out.printf("[scheduler]   ceiling (create + bind, no scheduler, %d clients): %.0f pods/s; "
+                        + "ratio %.2f%n", CREATORS, ceiling, rate / ceiling);
+                if (kubeThreshold > 0) {
+                    System.out.printf("[scheduler]   kube-scheduler's scheduler_perf threshold: %d pods/s "
+                            + "(5,000 nodes, large machines); ours/threshold %.2f%n", kubeThreshold,
+                            rate / kubeThreshold);
+                }
+            }
+        }
+    }
+
+    /** The API server's own ceiling: pods created then bound by the benchmark itself, no scheduling. */
+    static double createAndBindWithoutScheduler(KubeClient client, int count) throws Exception {
+        long start = System.nanoTime();
+        inParallel(CREATORS, count, i -> {
+            String name = "ceiling-" + i;
+            client.create(NS_PODS, pod(name, Map.of("app", "ceiling")));
+            ObjectNode binding = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Binding");
+            binding.putObject("metadata").put("name", name);
+            binding.putObject("target").put("apiVersion", "v1").put("kind", "Node").put("name", "node-" + (i % NODES));
+            client.post(NS_PODS + "/" + name + "/binding", binding);
+        });
+        double rate = count / ((System.nanoTime() - start) / 1e9);
+        inParallel(CREATORS, count, i -> client.delete(NS_PODS + "/ceiling-" + i));
+        return rate;
+    }
+
+    /** Records, per pod, when a watch first shows it with a node. */
+    static Thread watchBindings(KubeClient client, String from, Map<String, Long> bound) {
+        Thread t = new Thread(() -> {
+            try (WatchStream stream = client.watch(NS_PODS, from, Map.of("timeoutSeconds", "1800"))) {
+                WatchEvent e;
+                while (!Thread.currentThread().isInterrupted() && (e = stream.next()) != null) {
+                    JsonNode pod = e.object();
+                    if (!pod.path("spec").path("nodeName").asText("").isEmpty()) {
+                        bound.putIfAbsent(pod.path("metadata").path("name").asText(), System.nanoTime());
+                    }
+                }
+            } catch (RuntimeException e) {
+                if (!Thread.currentThread().isInterrupted()) {
+                    throw e;
+                }
+            }
+        }, "bench-watch");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    interface Job {
+        void run(int i) throws Exception;
+    }
+
+    static void inParallel(int threads, int count, Job job) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int first = t;
+            done.add(pool.submit(() -> {
+                for (int i = first; i < count; i += threads) {
+                    job.run(i);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+        pool.shutdown();
+    }
+
+    static ObjectNode node(int n) {
+        String name = "node-" + n;
+        ObjectNode node = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Node");
+        node.putObject("metadata").put("name", name).putObject("labels").put("kubernetes.io/hostname", name)
+                .put("topology.kubernetes.io/zone", "zone-" + (n % 10));
+        ObjectNode allocatable = node.putObject("status").putObject("allocatable");
+        allocatable.put("cpu", "32").put("memory", "256Gi").put("pods", "110");
+        return node;
+    }
+
+    static ObjectNode pod(String name, Map<String, String> labels) {
+        ObjectNode pod = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Pod");
+        ObjectNode meta = pod.putObject("metadata").put("name", name);
+        labels.forEach(meta.putObject("labels")::put);
+        pod.putObject("spec").putArray("containers").addObject().put("name", "c").put("image", "busybox")
+                .putObject("resources").putObject("requests").put("cpu", "100m").put("memory", "128Mi");
+        return pod;
+    }
+
+    static double percentile(long[] sortedNanos, int p) {
+        int index = Math.min(sortedNanos.length - 1, (int) Math.ceil(p / 100.0 * sortedNanos.length) - 1);
+        return sortedNanos[Math.max(0, index)] / 1e6;
+    }
+
+}
