@@ -53,6 +53,9 @@ import javax.net.ssl.SSLException;
  * longer than {@code requestTimeout}: when etcd does not answer in time (down, no
  * leader, partitioned) the call fails with {@link StorageException.Unavailable}, never
  * hangs. A write that timed out may still have happened; the caller must read to know.
+ * When etcd has never answered, the first timeout also says why if a client can tell (a
+ * TLS certificate refused, nothing listening: {@link EtcdDiagnosis}, asked once, within
+ * one more {@code requestTimeout}), so a wrong flag is found at start-up, not guessed at.
  *
  * <p>Simpler than kube-apiserver: no watch cache (every API watch is an etcd watch, and
  * every list reads etcd), no transformers (encryption at rest comes in chapter 10), and
@@ -84,6 +87,7 @@ public final class EtcdStorage implements Storage {
         }
     }
 
+    private final Options options;
     private final Client client;
     private final KV kv;
     private final Leases leases;
@@ -91,9 +95,14 @@ public final class EtcdStorage implements Storage {
     private final String endpoints;
     /** The highest revision this store compacted etcd to: a hint for the 410 messages. Any thread. */
     private volatile long compactedRevision;
+    /** Whether etcd ever answered this store; until it has, a timeout is worth explaining. Any thread. */
+    private volatile boolean answered;
+    /** Why etcd did not answer, once asked ({@link EtcdDiagnosis}); null before. Guarded by {@code this}. */
+    private String noAnswerReason;
 
     public EtcdStorage(Options options) {
-        this.client = connect(options);
+        this.options = options;
+        this.client = connect(options, true);
         this.kv = client.getKVClient();
         this.timeout = options.requestTimeout();
         this.endpoints = String.join(",", options.endpoints());
@@ -104,8 +113,9 @@ public final class EtcdStorage implements Storage {
      * The jetcd client. Connections are lazy: creating it never fails because etcd is down;
      * the first request does. gRPC's wait-for-ready (jetcd's default) holds a request
      * while the connection is re-established, say during a leader change, up to our timeout.
+     * Without it a request fails at once when there is no connection, saying why.
      */
-    private static Client connect(Options options) {
+    static Client connect(Options options, boolean waitForReady) {
         ClientBuilder builder = Client.builder().endpoints(options.endpoints().toArray(String[]::new))
                 .connectTimeout(Duration.ofSeconds(2))
                 .keepaliveTime(Duration.ofSeconds(10))
@@ -113,6 +123,9 @@ public final class EtcdStorage implements Storage {
                 // gRPC refuses answers over 4 MiB by default; a list of 10,000 pods is larger.
                 // kube-apiserver lifts the limit the same way (MaxCallRecvMsgSize).
                 .maxInboundMessageSize(Integer.MAX_VALUE);
+        if (!waitForReady) {
+            builder.waitForReady(false).retryMaxAttempts(0);    // the first failure, with its reason
+        }
         if (options.caFile() != null) {
             try {
                 builder.sslContext(ssl -> {
@@ -303,11 +316,13 @@ public final class EtcdStorage implements Storage {
      */
     <T> T await(CompletableFuture<T> request) {
         try {
-            return request.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            T answer = request.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            answered = true;
+            return answer;
         } catch (TimeoutException e) {
             request.cancel(true);
             throw new StorageException.Unavailable("etcd (" + endpoints + ") did not answer within " + timeout.toMillis()
-                    + " ms");
+                    + " ms" + (answered ? "" : whyNoAnswer()));
         } catch (InterruptedException e) {
             request.cancel(true);
             Thread.currentThread().interrupt();
@@ -334,6 +349,14 @@ public final class EtcdStorage implements Storage {
         return new IllegalStateException("etcd request failed: " + cause, cause);
     }
     // end::await[]
+
+    /** Why etcd never answered, asked once (a second client, so only on this error). */
+    private synchronized String whyNoAnswer() {
+        if (noAnswerReason == null) {
+            noAnswerReason = EtcdDiagnosis.whyNoConnection(options).map(reason -> ": " + reason).orElse("");
+        }
+        return noAnswerReason;
+    }
 
     private static Optional<io.etcd.jetcd.KeyValue> first(GetResponse response) {
         return response.getKvs().stream().findFirst();
