@@ -29,8 +29,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The API server on the etcd store (chapter 02), over HTTP as kubectl sees it, against a
  * real etcd: the same REST behaviour as on the memory store, 410 once a revision is
- * compacted, 503 and a failing /readyz while etcd is down (and recovery without a
- * restart), and nothing acknowledged lost when the API server is killed.
+ * compacted (naming the revision etcd compacted to), 503 and a failing /readyz while
+ * etcd is down (and recovery without a restart), and nothing acknowledged lost when the
+ * API server is killed.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ApiServerOnEtcdTest {
@@ -123,14 +124,19 @@ class ApiServerOnEtcdTest {
         Response created = send(server.url() + CONFIGMAPS, "POST", configMap("x", "0"));
         String old = created.body().path("metadata").path("resourceVersion").asText();
         send(server.url() + CONFIGMAPS + "/x", "PUT", configMap("x", "1"));
-        try (EtcdStorage raw = etcd.storage()) {
-            raw.compact(raw.currentRevision());
+        long compactedTo;
+        try (EtcdStorage raw = etcd.storage()) {     // compacted by another client, as another API server would
+            compactedTo = raw.currentRevision();
+            raw.compact(compactedTo);
         }
-        List<String> lines = watchLines(server.url() + CONFIGMAPS + "?watch=true&resourceVersion=" + (Long.parseLong(old) - 1));
+        long tooOld = Long.parseLong(old) - 1;
+        List<String> lines = watchLines(server.url() + CONFIGMAPS + "?watch=true&resourceVersion=" + tooOld);
         assertThat(lines).hasSize(1);
         JsonNode error = JSON.readTree(lines.get(0));
         assertThat(error.path("type").asText()).isEqualTo("ERROR");
         assertThat(error.path("object").path("code").asInt()).isEqualTo(410);
+        assertThat(error.path("object").path("message").asText()).as("the oldest revision etcd still has")
+                .isEqualTo("too old resource version: " + tooOld + " (" + compactedTo + ")");
     }
 
     @Test

@@ -1,9 +1,13 @@
 package dev.kthw.store;
 
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.WatchOption;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -11,12 +15,33 @@ import javax.net.ssl.SSLException;
 
 /**
  * What etcd does not say by itself, asked for when {@link EtcdStorage} needs it for a
- * clear error: why it never answered (a TLS handshake one side refused, nothing
- * listening). It costs one more connection, made only on that error.
+ * clear error: the revision it compacted its history to (for 410 Gone), and why it never
+ * answered (a TLS handshake one side refused, nothing listening). Each costs one more
+ * request, made only on those errors.
  */
 final class EtcdDiagnosis {
 
     private EtcdDiagnosis() {
+    }
+
+    /**
+     * The revision etcd compacted its history to. A read at a compacted revision fails
+     * without saying it, but a watch from revision 1 is cancelled at once with it (its
+     * compact_revision). {@code fallback} when etcd does not tell within {@code timeout}.
+     */
+    static long compactedRevision(Client client, Duration timeout, long fallback) {
+        CompletableFuture<Long> said = new CompletableFuture<>();
+        Watch.Listener listener = Watch.listener(response -> { }, error -> said.complete(
+                error instanceof CompactedException compacted ? compacted.getCompactedRevision() : fallback));
+        try (Watch.Watcher probe = client.getWatchClient().watch(EtcdStorage.bytes("\0"),
+                WatchOption.builder().withRevision(1).build(), listener)) {
+            return said.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return fallback;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return fallback;
+        }
     }
 
     /**

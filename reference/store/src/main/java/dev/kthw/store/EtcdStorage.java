@@ -93,7 +93,7 @@ public final class EtcdStorage implements Storage {
     private final Leases leases;
     private final Duration timeout;
     private final String endpoints;
-    /** The highest revision this store compacted etcd to: a hint for the 410 messages. Any thread. */
+    /** The highest revision this store compacted etcd to: what 410 says when etcd cannot be asked. Any thread. */
     private volatile long compactedRevision;
     /** Whether etcd ever answered this store; until it has, a timeout is worth explaining. Any thread. */
     private volatile boolean answered;
@@ -277,10 +277,11 @@ public final class EtcdStorage implements Storage {
         long upTo = Math.min(revision, currentRevision());
         try {
             await(kv.compact(upTo, CompactOption.DEFAULT));
+            compactedRevision = Math.max(compactedRevision, upTo);
         } catch (StorageException.Compacted alreadyDone) {
             // Someone (another API server) compacted at least this far: that is what we wanted.
+            compactedRevision = Math.max(compactedRevision, alreadyDone.compactedRevision());
         }
-        compactedRevision = Math.max(compactedRevision, upTo);
     }
 
     @Override
@@ -335,7 +336,9 @@ public final class EtcdStorage implements Storage {
     private RuntimeException translate(Throwable cause) {
         String message = String.valueOf(cause.getMessage());
         if (message.contains("required revision has been compacted")) {
-            return new StorageException.Compacted(-1, compactedRevision);
+            answered = true;
+            return new StorageException.Compacted(-1, EtcdDiagnosis.compactedRevision(client, timeout,
+                    compactedRevision));
         }
         if (message.contains("required revision is a future revision")) {
             return new IllegalArgumentException("the revision asked for is newer than etcd's: " + message);

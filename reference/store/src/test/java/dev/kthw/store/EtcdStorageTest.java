@@ -115,4 +115,21 @@ class EtcdStorageTest extends StorageContract {
             assertThat(quick.ready(Duration.ofSeconds(2))).isTrue();
         }
     }
+
+    @Test
+    void a410NamesTheRevisionEtcdCompactedToEvenWhenAnotherClientCompacted() {
+        store.create("/gone/a", bytes("1"));
+        long old = store.currentRevision();
+        store.update("/gone/a", 0, bytes("2"));
+        store.update("/gone/a", 0, bytes("3"));
+        long compactedTo = store.currentRevision();
+
+        try (EtcdStorage other = new EtcdStorage(EtcdStorage.Options.of(etcd.endpoints()))) {
+            other.compact(compactedTo);    // another API server's compactor, say
+        }
+
+        assertThatThrownBy(() -> store.watch("/gone/", old)).isInstanceOfSatisfying(StorageException.Compacted.class,
+                c -> assertThat(c.compactedRevision()).as("etcd's compact revision, not this store's 0")
+                        .isEqualTo(compactedTo));
+    }
 }
