@@ -20,6 +20,7 @@ import io.etcd.jetcd.options.OptionsUtil;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import java.io.File;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -101,12 +102,17 @@ public final class EtcdStorage implements Storage {
     private String noAnswerReason;
 
     public EtcdStorage(Options options) {
+        this(options, Clock.systemUTC());
+    }
+
+    /** A store whose lease sharing runs on {@code clock}, so a test can move time on. */
+    public EtcdStorage(Options options, Clock clock) {
         this.options = options;
         this.client = connect(options, true);
         this.kv = client.getKVClient();
         this.timeout = options.requestTimeout();
         this.endpoints = String.join(",", options.endpoints());
-        this.leases = new Leases(client.getLeaseClient(), this::await);
+        this.leases = new Leases(client.getLeaseClient(), this::await, clock);
     }
 
     /**

@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.LeaseOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -131,5 +133,26 @@ class EtcdStorageTest extends StorageContract {
         assertThatThrownBy(() -> store.watch("/gone/", old)).isInstanceOfSatisfying(StorageException.Compacted.class,
                 c -> assertThat(c.compactedRevision()).as("etcd's compact revision, not this store's 0")
                         .isEqualTo(compactedTo));
+    }
+
+    @Test
+    void keysShareALeaseWithinTheWindowOfTheInjectedClockAndGetANewOneAfter() throws Exception {
+        ManualClock clock = new ManualClock(Instant.parse("2025-01-01T00:00:00Z"));
+        try (Client client = Client.builder().endpoints(etcd.endpoints()).build()) {
+            Leases leases = new Leases(client.getLeaseClient(), grant -> grant.join(), clock);
+
+            long first = leases.leaseFor(Duration.ofHours(1));
+            clock.advance(Duration.ofSeconds(59));
+            long withinTheWindow = leases.leaseFor(Duration.ofHours(1));
+            clock.advance(Duration.ofSeconds(1));
+            long afterIt = leases.leaseFor(Duration.ofHours(1));
+            long otherTtl = leases.leaseFor(Duration.ofSeconds(20));
+
+            assertThat(withinTheWindow).as("5% of an hour, at most a minute: shared").isEqualTo(first);
+            assertThat(afterIt).isNotEqualTo(first);
+            assertThat(otherTtl).as("each TTL has leases of its own").isNotIn(first, afterIt);
+            assertThat(client.getLeaseClient().timeToLive(otherTtl, LeaseOption.DEFAULT).get(10, TimeUnit.SECONDS)
+                    .getGrantedTTL()).as("20 s and a window of 1 s").isEqualTo(21);
+        }
     }
 }
