@@ -29,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongUnaryOperator;
 import javax.net.ssl.SSLException;
 
 /**
@@ -172,11 +173,23 @@ public final class EtcdStorage implements Storage {
 
     @Override
     public KeyValue update(String key, long expectedRevision, byte[] value) {
+        return update(key, expectedRevision, value, keyLease -> keyLease);
+    }
+
+    @Override
+    public KeyValue update(String key, long expectedRevision, byte[] value, Duration ttl) {
+        long lease = ttl.isZero() ? 0 : leases.leaseFor(ttl);
+        return update(key, expectedRevision, value, keyLease -> lease);
+    }
+
+    /** An update whose put carries {@code lease.applyAsLong(the key's lease now)}: the same one, or a new one. */
+    private KeyValue update(String key, long expectedRevision, byte[] value, LongUnaryOperator lease) {
         // tag::lab-ch02-update[]
         // lab: Read the key (KeyNotFound when missing; Conflict when expectedRevision is not
         // lab: 0 and not its mod_revision). Then one transaction: if its mod_revision is still
-        // lab: what you read, put the value, keeping its lease (etcd drops a key's lease on a
-        // lab: put without one); else get it. If the transaction failed, someone wrote in
+        // lab: what you read, put the value with the lease lease.applyAsLong(the key's lease),
+        // lab: which keeps its lease or gives it a new one (etcd drops a key's lease on a put
+        // lab: without one); else get it. If the transaction failed, someone wrote in
         // lab: between: Conflict (or KeyNotFound) when the caller named a revision, otherwise
         // lab: read again and retry. The new mod_revision is the response header's revision.
         ByteSequence k = bytes(key);
@@ -188,7 +201,8 @@ public final class EtcdStorage implements Storage {
             }
             TxnResponse response = await(kv.txn()
                     .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(stored.getModRevision())))
-                    .Then(Op.put(k, ByteSequence.from(value), PutOption.builder().withLeaseId(stored.getLease()).build()))
+                    .Then(Op.put(k, ByteSequence.from(value),
+                            PutOption.builder().withLeaseId(lease.applyAsLong(stored.getLease())).build()))
                     .Else(Op.get(k, GetOption.DEFAULT))
                     .commit());
             if (response.isSucceeded()) {

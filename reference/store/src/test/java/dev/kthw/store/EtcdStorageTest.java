@@ -136,6 +136,30 @@ class EtcdStorageTest extends StorageContract {
     }
 
     @Test
+    void anUpdateWithATtlPutsTheKeyOnALeaseForAFullTtlFromNowAndAZeroTtlOnNone() throws Exception {
+        ManualClock clock = new ManualClock(Instant.parse("2025-01-01T00:00:00Z"));
+        try (EtcdStorage timed = new EtcdStorage(EtcdStorage.Options.of(etcd.endpoints()), clock);
+             Client client = Client.builder().endpoints(etcd.endpoints()).build()) {
+            KeyValue created = timed.create("/registry/events/default/e", bytes("1"), Duration.ofHours(1));
+            long first = leaseOf(client, created.key());
+            clock.advance(Duration.ofMinutes(2));     // past the minute in which keys share a lease
+
+            timed.update(created.key(), 0, bytes("2"), Duration.ofHours(1));
+            long renewed = leaseOf(client, created.key());
+            timed.update(created.key(), 0, bytes("3"));
+            long kept = leaseOf(client, created.key());
+            timed.update(created.key(), 0, bytes("4"), Duration.ZERO);
+
+            assertThat(first).isNotZero();
+            assertThat(renewed).as("a lease granted now, not the creation's").isNotZero().isNotEqualTo(first);
+            assertThat(client.getLeaseClient().timeToLive(renewed, LeaseOption.DEFAULT).get(10, TimeUnit.SECONDS)
+                    .getGrantedTTL()).as("an hour and the sharing window").isEqualTo(3660);
+            assertThat(kept).as("an update without a TTL keeps the lease").isEqualTo(renewed);
+            assertThat(leaseOf(client, created.key())).as("a zero TTL: no lease, no expiry").isZero();
+        }
+    }
+
+    @Test
     void keysShareALeaseWithinTheWindowOfTheInjectedClockAndGetANewOneAfter() throws Exception {
         ManualClock clock = new ManualClock(Instant.parse("2025-01-01T00:00:00Z"));
         try (Client client = Client.builder().endpoints(etcd.endpoints()).build()) {
@@ -154,5 +178,10 @@ class EtcdStorageTest extends StorageContract {
             assertThat(client.getLeaseClient().timeToLive(otherTtl, LeaseOption.DEFAULT).get(10, TimeUnit.SECONDS)
                     .getGrantedTTL()).as("20 s and a window of 1 s").isEqualTo(21);
         }
+    }
+
+    private static long leaseOf(Client client, String key) throws Exception {
+        return client.getKVClient().get(ByteSequence.from(key, java.nio.charset.StandardCharsets.UTF_8))
+                .get(10, TimeUnit.SECONDS).getKvs().get(0).getLease();
     }
 }

@@ -69,4 +69,24 @@ class MemoryStorageTest extends StorageContract {
             });
         }
     }
+
+    @Test
+    void anUpdateWithATtlStartsTheTtlAgainAndAZeroTtlRemovesIt() {
+        ManualClock clock = new ManualClock(Instant.parse("2025-01-01T00:00:00Z"));
+        try (MemoryStorage s = new MemoryStorage(1000, 100, clock)) {
+            KeyValue event = s.create("/e/renewed", bytes("1"), Duration.ofHours(1));
+            s.create("/e/kept", bytes("1"), Duration.ofHours(1));
+            clock.advance(Duration.ofMinutes(50));
+
+            s.update(event.key(), 0, bytes("2"), Duration.ofHours(1));
+            s.update("/e/kept", 0, bytes("2"), Duration.ZERO);
+            clock.advance(Duration.ofMinutes(50));
+
+            assertThat(s.get("/e/renewed")).as("100 minutes after its creation, 50 after its update").isPresent();
+            assertThat(s.get("/e/kept")).as("a zero TTL took the expiry away").isPresent();
+            clock.advance(Duration.ofMinutes(10));
+            assertThat(s.get("/e/renewed")).as("an hour after its update").isEmpty();
+            assertThat(s.get("/e/kept")).isPresent();
+        }
+    }
 }
