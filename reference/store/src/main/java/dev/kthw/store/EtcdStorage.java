@@ -108,7 +108,8 @@ public final class EtcdStorage implements Storage {
 
     /** A store whose lease sharing runs on {@code clock}, so a test can move time on. */
     public EtcdStorage(Options options, Clock clock) {
-        this.options = options;
+        this.options = Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(clock, "clock");
         this.client = connect(options, true);
         this.kv = client.getKVClient();
         this.timeout = options.requestTimeout();
