@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kthw.store.EtcdStorage;
+import dev.kthw.testing.ManualClock;
 import dev.kthw.testing.RealEtcd;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.options.LeaseOption;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -18,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -29,8 +34,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The API server on the etcd store (chapter 02), over HTTP as kubectl sees it, against a
  * real etcd: the same REST behaviour as on the memory store, 410 once a revision is
- * compacted, 503 and a failing /readyz while etcd is down (and recovery without a
- * restart), and nothing acknowledged lost when the API server is killed.
+ * compacted (naming the revision etcd compacted to), Events on a fresh lease at every
+ * write, 503 and a failing /readyz while etcd is down (and recovery without a restart),
+ * and nothing acknowledged lost when the API server is killed.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ApiServerOnEtcdTest {
@@ -123,14 +129,55 @@ class ApiServerOnEtcdTest {
         Response created = send(server.url() + CONFIGMAPS, "POST", configMap("x", "0"));
         String old = created.body().path("metadata").path("resourceVersion").asText();
         send(server.url() + CONFIGMAPS + "/x", "PUT", configMap("x", "1"));
-        try (EtcdStorage raw = etcd.storage()) {
-            raw.compact(raw.currentRevision());
+        long compactedTo;
+        try (EtcdStorage raw = etcd.storage()) {     // compacted by another client, as another API server would
+            compactedTo = raw.currentRevision();
+            raw.compact(compactedTo);
         }
-        List<String> lines = watchLines(server.url() + CONFIGMAPS + "?watch=true&resourceVersion=" + (Long.parseLong(old) - 1));
+        long tooOld = Long.parseLong(old) - 1;
+        List<String> lines = watchLines(server.url() + CONFIGMAPS + "?watch=true&resourceVersion=" + tooOld);
         assertThat(lines).hasSize(1);
         JsonNode error = JSON.readTree(lines.get(0));
         assertThat(error.path("type").asText()).isEqualTo("ERROR");
         assertThat(error.path("object").path("code").asInt()).isEqualTo(410);
+        assertThat(error.path("object").path("message").asText()).as("the oldest revision etcd still has")
+                .isEqualTo("too old resource version: " + tooOld + " (" + compactedTo + ")");
+    }
+
+    @Test
+    void anUpdatedEventIsPutOnAFreshLeaseSoItLivesAFullTtlAfterItsLastWrite() throws Exception {
+        ManualClock clock = new ManualClock(Instant.parse("2025-01-01T00:00:00Z"));
+        String events = "/api/v1/namespaces/default/events";
+        try (ApiServer timed = ApiServer.start(new ApiServer.Config("127.0.0.1", 0, "/registry"),
+                etcd.storage(Duration.ofSeconds(5), clock), clock);
+             Client client = Client.builder().endpoints(etcd.endpoints()).build()) {
+            Response created = send(timed.url() + events, "POST", event("web.crash", 1));
+            assertThat(created.code()).as(created.body().toString()).isEqualTo(201);
+            long first = leaseOf(client, "/registry/events/default/web.crash");
+            clock.advance(Duration.ofMinutes(2));     // past the minute in which Events share a lease
+
+            Response updated = send(timed.url() + events + "/web.crash", "PUT", event("web.crash", 2));
+            long renewed = leaseOf(client, "/registry/events/default/web.crash");
+
+            assertThat(updated.code()).as(updated.body().toString()).isEqualTo(200);
+            assertThat(first).as("created with --event-ttl's lease").isNotZero();
+            assertThat(renewed).as("the update's own lease, as kube-apiserver applies the TTL on every write")
+                    .isNotZero().isNotEqualTo(first);
+            assertThat(client.getLeaseClient().timeToLive(renewed, LeaseOption.DEFAULT).get(10, TimeUnit.SECONDS)
+                    .getGrantedTTL()).as("an hour from the update, plus the sharing window").isEqualTo(3660);
+        }
+    }
+
+    static String event(String name, int count) {
+        return "{\"apiVersion\":\"v1\",\"kind\":\"Event\",\"metadata\":{\"name\":\"" + name + "\"},"
+                + "\"involvedObject\":{\"kind\":\"Pod\",\"namespace\":\"default\",\"name\":\"web\"},"
+                + "\"reason\":\"BackOff\",\"message\":\"Back-off restarting failed container\",\"count\":" + count
+                + ",\"type\":\"Warning\"}";
+    }
+
+    private static long leaseOf(Client client, String key) throws Exception {
+        return client.getKVClient().get(ByteSequence.from(key, StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS)
+                .getKvs().get(0).getLease();
     }
 
     @Test

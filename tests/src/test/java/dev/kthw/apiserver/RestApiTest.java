@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kthw.store.MemoryStorage;
+import dev.kthw.store.Storage;
 import dev.kthw.testing.Graded;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -33,7 +34,8 @@ import org.junit.jupiter.api.Test;
  * Chapter 01, "The REST API": the handlers' path from a request to the store and back out
  * of a watch, checked the way kubectl and every controller see it, with raw HTTP requests
  * and the lines of a watch stream. Each test starts its own API server on the in-memory
- * store, so tests share nothing.
+ * store, so tests share nothing. {@link RestApiOnEtcdTest} runs the same tests on etcd
+ * (chapter 02): the API server must behave the same on either store.
  */
 @Tag("ch01")
 class RestApiTest {
@@ -45,12 +47,25 @@ class RestApiTest {
     static final String DEPLOYMENTS = "/apis/apps/v1/namespaces/default/deployments";
 
     ApiServer server;
+    Storage storage;
 
     @BeforeEach
-    void start() {
-        // A small history, so that a test can make a resourceVersion too old to watch from.
-        server = ApiServer.start(new ApiServer.Config("127.0.0.1", 0, "/registry"), new MemoryStorage(20, 1000),
-                Clock.systemUTC());
+    void start() throws Exception {
+        storage = newStorage();
+        server = ApiServer.start(new ApiServer.Config("127.0.0.1", 0, "/registry"), storage, Clock.systemUTC());
+    }
+
+    /** The store under the API server: the memory store, with a small history (20 events). */
+    Storage newStorage() throws Exception {
+        return new MemoryStorage(20, 1000);
+    }
+
+    /**
+     * Makes the store forget its history up to now, so that earlier resourceVersions are
+     * too old to watch from. The memory store above needs nothing: it keeps only 20
+     * events, and a test that calls this has written more. etcd compacts when told to.
+     */
+    void forgetHistory() {
     }
 
     @AfterEach
@@ -346,6 +361,7 @@ class RestApiTest {
         for (int i = 0; i < 30; i++) {   // the store keeps 20 events: the first ones are compacted away
             post(CONFIGMAPS, configMap("cm-" + i, "n", "" + i));
         }
+        forgetHistory();
 
         try (WatchStream watch = watch(CONFIGMAPS + "?watch=true&resourceVersion=" + from)) {
             JsonNode error = watch.next();

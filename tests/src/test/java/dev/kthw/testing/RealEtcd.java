@@ -5,6 +5,7 @@ import dev.kthw.store.ManagedEtcd;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
@@ -61,7 +62,12 @@ public final class RealEtcd implements AutoCloseable {
 
     /** A new store on this etcd; requests give up (Unavailable) after {@code timeout}. */
     public EtcdStorage storage(Duration timeout) {
-        return new EtcdStorage(new EtcdStorage.Options(etcd.endpointList(), null, null, null, timeout));
+        return storage(timeout, Clock.systemUTC());
+    }
+
+    /** A new store whose leases are shared by {@code clock}'s time (see EtcdStorage's Leases). */
+    public EtcdStorage storage(Duration timeout, Clock clock) {
+        return new EtcdStorage(new EtcdStorage.Options(etcd.endpointList(), null, null, null, timeout), clock);
     }
 
     public EtcdStorage storage() {

@@ -114,8 +114,13 @@ public final class ApiServer implements AutoCloseable {
         Compactor compactor = new Compactor(storage, config.compactionInterval()); // old revisions go, periodically
         ApiServer server = new ApiServer(storage, app, registry, host,
                 List.of(compactor::close, handlers::close, namespaces::close, priority::close));
-        server.createSystemObjects();                     // default, kube-system, ..., the system PriorityClasses
-        app.start(config.bindAddress(), config.port());                             // listen
+        try {
+            server.createSystemObjects();                 // default, kube-system, ..., the system PriorityClasses
+            app.start(config.bindAddress(), config.port());                         // listen
+        } catch (RuntimeException e) {                    // no store (etcd unreachable), or the port is taken
+            server.close();
+            throw e;
+        }
         return server;
     }
 

@@ -38,6 +38,11 @@ final class DryRunStorage extends ForwardingStorage {
     }
 
     @Override
+    public KeyValue update(String key, long expectedRevision, byte[] value, Duration ttl) {
+        return update(key, expectedRevision, value);
+    }
+
+    @Override
     public KeyValue delete(String key, long expectedRevision) {
         return current(key, expectedRevision);
     }

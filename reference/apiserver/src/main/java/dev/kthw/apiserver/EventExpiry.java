@@ -11,9 +11,12 @@ import java.time.Duration;
  * the store deletes it by itself (etcd: through a lease) and Events, the most written
  * kind of all, never pile up.
  *
- * <p>kube-apiserver sets this per resource in its registry (a TTL function on the Event
- * storage); we wrap the store instead so that the generic registry stays the same for
- * every kind. An update keeps the Event's expiry (kube-apiserver renews it on update).
+ * <p>Every write of an Event sets its TTL, the update too: an Event that keeps happening
+ * (its {@code count} going up, as kubelets report a crash loop) lives another TTL after
+ * its last update, as in kube-apiserver, whose Event storage applies the TTL on create and
+ * on update alike. kube-apiserver sets this per resource in its registry (a TTL function
+ * on the Event storage); we wrap the store instead so that the generic registry stays the
+ * same for every kind.
  */
 final class EventExpiry extends ForwardingStorage {
 
@@ -31,6 +34,12 @@ final class EventExpiry extends ForwardingStorage {
     public KeyValue create(String key, byte[] value, Duration ttl) {
         boolean event = key.startsWith(eventsPrefix) && ttl.isZero();
         return store.create(key, value, event ? eventTtl : ttl);
+    }
+
+    @Override
+    public KeyValue update(String key, long expectedRevision, byte[] value) {
+        return key.startsWith(eventsPrefix) ? store.update(key, expectedRevision, value, eventTtl)
+                : store.update(key, expectedRevision, value);
     }
     // end::event-ttl[]
 }

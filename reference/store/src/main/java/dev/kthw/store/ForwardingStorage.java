@@ -27,6 +27,11 @@ public abstract class ForwardingStorage implements Storage {
     }
 
     @Override
+    public KeyValue update(String key, long expectedRevision, byte[] value, Duration ttl) {
+        return store.update(key, expectedRevision, value, ttl);
+    }
+
+    @Override
     public KeyValue delete(String key, long expectedRevision) {
         return store.delete(key, expectedRevision);
     }

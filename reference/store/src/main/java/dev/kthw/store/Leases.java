@@ -16,6 +16,9 @@ import java.util.function.Function;
  * (the window: 5% of the TTL, at most a minute). A key so lives between TTL and TTL plus
  * the window, never less.
  *
+ * <p>Two clocks: etcd counts a lease's TTL down on its own; the injected {@link Clock}
+ * only decides when a lease is too old to share, so a test can step through the window.
+ *
  * <p>Thread-safe: callers hold this object's lock while a lease is chosen (or granted).
  */
 final class Leases {
@@ -29,14 +32,16 @@ final class Leases {
     private final Lease client;
     private final Function<CompletableFuture<io.etcd.jetcd.lease.LeaseGrantResponse>,
             io.etcd.jetcd.lease.LeaseGrantResponse> await;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     /** The current lease per TTL in seconds. Guarded by {@code this}. */
     private final Map<Long, Granted> current = new HashMap<>();
 
+    /** Leases granted through {@code client}; {@code clock} says when a lease is too old to share. */
     Leases(Lease client, Function<CompletableFuture<io.etcd.jetcd.lease.LeaseGrantResponse>,
-            io.etcd.jetcd.lease.LeaseGrantResponse> await) {
+            io.etcd.jetcd.lease.LeaseGrantResponse> await, Clock clock) {
         this.client = client;
         this.await = await;
+        this.clock = clock;
     }
 
     // tag::lease-for[]

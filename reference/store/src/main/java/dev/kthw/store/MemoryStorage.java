@@ -103,13 +103,30 @@ public final class MemoryStorage implements Storage {
     @Override
     public KeyValue update(String key, long expectedRevision, byte[] value) {
         synchronized (lock) {
-            KeyValue existing = existing(key, expectedRevision);
-            revision++;
-            KeyValue kv = new KeyValue(key, value.clone(), existing.createRevision(), revision);
-            current.put(key, kv);
-            record(new WatchEvent.Put(kv, existing));
+            return replace(existing(key, expectedRevision), value);
+        }
+    }
+
+    @Override
+    public KeyValue update(String key, long expectedRevision, byte[] value, Duration ttl) {
+        synchronized (lock) {
+            KeyValue kv = replace(existing(key, expectedRevision), value);
+            if (ttl.isZero()) {
+                deadlines.remove(key);
+            } else {
+                deadlines.put(key, clock.instant().plus(ttl));
+            }
             return kv;
         }
+    }
+
+    /** Writes a new value over {@code existing}, keeping its create revision. Caller holds the lock. */
+    private KeyValue replace(KeyValue existing, byte[] value) {
+        revision++;
+        KeyValue kv = new KeyValue(existing.key(), value.clone(), existing.createRevision(), revision);
+        current.put(kv.key(), kv);
+        record(new WatchEvent.Put(kv, existing));
+        return kv;
     }
 
     @Override

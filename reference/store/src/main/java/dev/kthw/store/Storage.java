@@ -40,9 +40,17 @@ public interface Storage extends AutoCloseable {
 
     /**
      * Replaces {@code key}'s value if its modRevision is {@code expectedRevision} (0: any).
-     * Fails with KeyNotFound or Conflict.
+     * Fails with KeyNotFound or Conflict. The key keeps its expiry, if it has one.
      */
     KeyValue update(String key, long expectedRevision, byte[] value);
+
+    /**
+     * Replaces {@code key}'s value as {@link #update(String, long, byte[])} does, and gives
+     * it a new expiry: {@code ttl} from now (zero: never). kube-apiserver does this on
+     * every write of an Event, so an Event that is still being updated (its count going
+     * up) lives another {@code --event-ttl}.
+     */
+    KeyValue update(String key, long expectedRevision, byte[] value, Duration ttl);
 
     /** Deletes {@code key} if its modRevision is {@code expectedRevision} (0: any); returns what was there. */
     KeyValue delete(String key, long expectedRevision);

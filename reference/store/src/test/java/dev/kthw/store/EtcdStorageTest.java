@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.LeaseOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -114,5 +116,72 @@ class EtcdStorageTest extends StorageContract {
             assertThat(text(quick.get("/down/a").orElseThrow())).as("the write before the outage survived").isEqualTo("1");
             assertThat(quick.ready(Duration.ofSeconds(2))).isTrue();
         }
+    }
+
+    @Test
+    void a410NamesTheRevisionEtcdCompactedToEvenWhenAnotherClientCompacted() {
+        store.create("/gone/a", bytes("1"));
+        long old = store.currentRevision();
+        store.update("/gone/a", 0, bytes("2"));
+        store.update("/gone/a", 0, bytes("3"));
+        long compactedTo = store.currentRevision();
+
+        try (EtcdStorage other = new EtcdStorage(EtcdStorage.Options.of(etcd.endpoints()))) {
+            other.compact(compactedTo);    // another API server's compactor, say
+        }
+
+        assertThatThrownBy(() -> store.watch("/gone/", old)).isInstanceOfSatisfying(StorageException.Compacted.class,
+                c -> assertThat(c.compactedRevision()).as("etcd's compact revision, not this store's 0")
+                        .isEqualTo(compactedTo));
+    }
+
+    @Test
+    void anUpdateWithATtlPutsTheKeyOnALeaseForAFullTtlFromNowAndAZeroTtlOnNone() throws Exception {
+        ManualClock clock = new ManualClock(Instant.parse("2025-01-01T00:00:00Z"));
+        try (EtcdStorage timed = new EtcdStorage(EtcdStorage.Options.of(etcd.endpoints()), clock);
+             Client client = Client.builder().endpoints(etcd.endpoints()).build()) {
+            KeyValue created = timed.create("/registry/events/default/e", bytes("1"), Duration.ofHours(1));
+            long first = leaseOf(client, created.key());
+            clock.advance(Duration.ofMinutes(2));     // past the minute in which keys share a lease
+
+            timed.update(created.key(), 0, bytes("2"), Duration.ofHours(1));
+            long renewed = leaseOf(client, created.key());
+            timed.update(created.key(), 0, bytes("3"));
+            long kept = leaseOf(client, created.key());
+            timed.update(created.key(), 0, bytes("4"), Duration.ZERO);
+
+            assertThat(first).isNotZero();
+            assertThat(renewed).as("a lease granted now, not the creation's").isNotZero().isNotEqualTo(first);
+            assertThat(client.getLeaseClient().timeToLive(renewed, LeaseOption.DEFAULT).get(10, TimeUnit.SECONDS)
+                    .getGrantedTTL()).as("an hour and the sharing window").isEqualTo(3660);
+            assertThat(kept).as("an update without a TTL keeps the lease").isEqualTo(renewed);
+            assertThat(leaseOf(client, created.key())).as("a zero TTL: no lease, no expiry").isZero();
+        }
+    }
+
+    @Test
+    void keysShareALeaseWithinTheWindowOfTheInjectedClockAndGetANewOneAfter() throws Exception {
+        ManualClock clock = new ManualClock(Instant.parse("2025-01-01T00:00:00Z"));
+        try (Client client = Client.builder().endpoints(etcd.endpoints()).build()) {
+            Leases leases = new Leases(client.getLeaseClient(), grant -> grant.join(), clock);
+
+            long first = leases.leaseFor(Duration.ofHours(1));
+            clock.advance(Duration.ofSeconds(59));
+            long withinTheWindow = leases.leaseFor(Duration.ofHours(1));
+            clock.advance(Duration.ofSeconds(1));
+            long afterIt = leases.leaseFor(Duration.ofHours(1));
+            long otherTtl = leases.leaseFor(Duration.ofSeconds(20));
+
+            assertThat(withinTheWindow).as("5% of an hour, at most a minute: shared").isEqualTo(first);
+            assertThat(afterIt).isNotEqualTo(first);
+            assertThat(otherTtl).as("each TTL has leases of its own").isNotIn(first, afterIt);
+            assertThat(client.getLeaseClient().timeToLive(otherTtl, LeaseOption.DEFAULT).get(10, TimeUnit.SECONDS)
+                    .getGrantedTTL()).as("20 s and a window of 1 s").isEqualTo(21);
+        }
+    }
+
+    private static long leaseOf(Client client, String key) throws Exception {
+        return client.getKVClient().get(ByteSequence.from(key, java.nio.charset.StandardCharsets.UTF_8))
+                .get(10, TimeUnit.SECONDS).getKvs().get(0).getLease();
     }
 }

@@ -3,10 +3,8 @@ package dev.kthw.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 /** The in-memory store keeps the whole contract; plus its own limits. */
@@ -55,29 +53,13 @@ class MemoryStorageTest extends StorageContract {
 
     @Test
     void aKeyWithATtlIsDeletedWhenItsTimeIsUpAndWatchersSeeTheDelete() throws Exception {
-        Instant[] now = {Instant.parse("2025-01-01T00:00:00Z")};
-        Clock clock = new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now[0];
-            }
-        };
+        ManualClock clock = new ManualClock(Instant.parse("2025-01-01T00:00:00Z"));
         try (MemoryStorage s = new MemoryStorage(1000, 100, clock); Watch watch = s.watch("/e/", 0)) {
             KeyValue event = s.create("/e/1", bytes("a"), Duration.ofHours(1));
             s.update(event.key(), 0, bytes("b"));
-            now[0] = now[0].plus(Duration.ofMinutes(59));
+            clock.advance(Duration.ofMinutes(59));
             assertThat(s.get("/e/1")).isPresent();
-            now[0] = now[0].plus(Duration.ofMinutes(1));
+            clock.advance(Duration.ofMinutes(1));
             assertThat(s.get("/e/1")).as("an hour after its creation, the update did not extend it").isEmpty();
             watch.next(WAIT);
             watch.next(WAIT);
@@ -85,6 +67,26 @@ class MemoryStorageTest extends StorageContract {
                 assertThat(text(d.previous())).isEqualTo("b");
                 assertThat(d.revision()).isEqualTo(event.modRevision() + 2);
             });
+        }
+    }
+
+    @Test
+    void anUpdateWithATtlStartsTheTtlAgainAndAZeroTtlRemovesIt() {
+        ManualClock clock = new ManualClock(Instant.parse("2025-01-01T00:00:00Z"));
+        try (MemoryStorage s = new MemoryStorage(1000, 100, clock)) {
+            KeyValue event = s.create("/e/renewed", bytes("1"), Duration.ofHours(1));
+            s.create("/e/kept", bytes("1"), Duration.ofHours(1));
+            clock.advance(Duration.ofMinutes(50));
+
+            s.update(event.key(), 0, bytes("2"), Duration.ofHours(1));
+            s.update("/e/kept", 0, bytes("2"), Duration.ZERO);
+            clock.advance(Duration.ofMinutes(50));
+
+            assertThat(s.get("/e/renewed")).as("100 minutes after its creation, 50 after its update").isPresent();
+            assertThat(s.get("/e/kept")).as("a zero TTL took the expiry away").isPresent();
+            clock.advance(Duration.ofMinutes(10));
+            assertThat(s.get("/e/renewed")).as("an hour after its update").isEmpty();
+            assertThat(s.get("/e/kept")).isPresent();
         }
     }
 }

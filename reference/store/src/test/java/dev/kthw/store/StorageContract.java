@@ -175,15 +175,18 @@ abstract class StorageContract {
     }
 
     @Test
-    void compactedRevisionsCanNoLongerBeListedOrWatched() {
+    void compactedRevisionsCanNoLongerBeListedOrWatchedAndTheErrorNamesTheOldestKept() {
         store.create("/c/a", bytes("1"));
         long old = store.currentRevision();
         store.create("/c/b", bytes("2"));
         store.update("/c/a", 0, bytes("3"));
-        store.compact(store.currentRevision() - 1);
+        long compactedTo = store.currentRevision() - 1;
+        store.compact(compactedTo);
 
-        assertThatThrownBy(() -> store.list("/c/", old, null, 0)).isInstanceOf(StorageException.Compacted.class);
-        assertThatThrownBy(() -> store.watch("/c/", old)).isInstanceOf(StorageException.Compacted.class);
+        assertThatThrownBy(() -> store.list("/c/", old, null, 0)).isInstanceOfSatisfying(StorageException.Compacted.class,
+                c -> assertThat(c.compactedRevision()).isEqualTo(compactedTo));
+        assertThatThrownBy(() -> store.watch("/c/", old)).isInstanceOfSatisfying(StorageException.Compacted.class,
+                c -> assertThat(c.compactedRevision()).isEqualTo(compactedTo));
         assertThat(store.list("/c/", 0, null, 0).items()).hasSize(2);
     }
 
