@@ -203,6 +203,7 @@ public final class LeaderElector implements AutoCloseable {
         }
     }
 
+    // tag::try-acquire-or-renew[]
     /**
      * One round, as client-go's tryAcquireOrRenew: read the lease; create it if there is
      * none; leave it if another holder's is still valid; otherwise write ourselves in as
@@ -257,6 +258,7 @@ public final class LeaderElector implements AutoCloseable {
             return true;   // a lease without a readable renewTime holds nobody
         }
     }
+    // end::try-acquire-or-renew[]
 
     private ObjectNode newLease(Instant now) {
         ObjectNode lease = KubeClient.JSON.createObjectNode().put("apiVersion", "coordination.k8s.io/v1")

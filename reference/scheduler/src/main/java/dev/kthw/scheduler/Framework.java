@@ -267,6 +267,7 @@ public final class Framework {
         // end::lab-ch03-select-host[]
     }
 
+    // tag::num-feasible[]
     /**
      * How many feasible nodes are enough: every node below 100 nodes; otherwise
      * percentageOfNodesToScore of them (adaptive when 0: 50% less one point per 125
@@ -282,6 +283,7 @@ public final class Framework {
         }
         return Math.max(allNodes * percentage / 100, MIN_FEASIBLE_NODES_TO_FIND);
     }
+    // end::num-feasible[]
 
     /**
      * Runs every PreFilter plugin. The first rejection or error ends it and is returned,

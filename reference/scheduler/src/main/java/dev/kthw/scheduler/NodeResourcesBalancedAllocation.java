@@ -33,6 +33,7 @@ public final class NodeResourcesBalancedAllocation implements Plugin.PreScore, P
 
     @Override
     public long score(CycleState state, Pod pod, NodeInfo node) {
+        // tag::balanced-score[]
         if (isBestEffort(pod)) {
             return 0;
         }
@@ -49,6 +50,7 @@ public final class NodeResourcesBalancedAllocation implements Plugin.PreScore, P
         // The standard deviation of two values is half their distance; of one value, 0.
         double deviation = n == 2 ? Math.abs(fractions[0] - fractions[1]) / 2 : 0;
         return (long) ((1 - deviation) * MAX_SCORE);
+        // end::balanced-score[]
     }
 
     private static boolean isBestEffort(Pod pod) {

@@ -105,6 +105,7 @@ public final class PodTopologySpread implements Plugin.PreFilter, Plugin.Filter,
         if (s == null) {
             return Status.error(NAME + ": PreFilter has not run for pod " + pod.key());
         }
+        // tag::skew[]
         for (int i = 0; i < s.constraints().size(); i++) {
             TopologySpreadConstraint c = s.constraints().get(i);
             String domain = node.node().labels().get(c.topologyKey());
@@ -123,6 +124,7 @@ public final class PodTopologySpread implements Plugin.PreFilter, Plugin.Filter,
             }
         }
         return Status.SUCCESS;
+        // end::skew[]
     }
 
     /** What PreScore found: per soft constraint, matching pods per domain and the domain weight. */

@@ -185,6 +185,7 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
+    // tag::schedule-one[]
     /** One pod: the scheduling cycle here, the binding cycle on a pool thread. */
     void scheduleOne(SchedulingQueue.QueuedPod queued) {
         Pod pod = queued.pod();
@@ -235,6 +236,7 @@ public final class Scheduler implements AutoCloseable {
         failed(queued, "SchedulerError", String.join(", ", bound.reasons()));
         queue.addBackoff(queued);
     }
+    // end::schedule-one[]
 
     /**
      * No node fits. If preemption made room somewhere, its victims are deleted and the pod

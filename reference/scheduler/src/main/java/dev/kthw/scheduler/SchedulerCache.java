@@ -119,6 +119,7 @@ public final class SchedulerCache {
         }
     }
 
+    // tag::assume[]
     /**
      * Places the pod on the node now, before the binding is sent, so the next cycle sees
      * the node's resources as taken. The pod must not be in the cache already.
@@ -139,7 +140,9 @@ public final class SchedulerCache {
             pods.put(key, new PodState(state.pod(), true, clock.instant().plus(assumedTtl)));
         }
     }
+    // end::assume[]
 
+    // tag::forget[]
     /** The binding failed: the assumed pod is taken off its node. A confirmed pod is left alone. */
     public synchronized void forget(String key) {
         PodState state = pods.get(key);
@@ -148,6 +151,7 @@ public final class SchedulerCache {
             unplace(state.pod());
         }
     }
+    // end::forget[]
 
     public synchronized boolean isAssumed(String key) {
         PodState state = pods.get(key);

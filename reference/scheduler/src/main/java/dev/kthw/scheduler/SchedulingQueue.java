@@ -212,6 +212,7 @@ public final class SchedulingQueue implements AutoCloseable {
         inFlight.remove(key);
     }
 
+    // tag::in-flight[]
     /**
      * No node fits the popped pod. It waits in unschedulable for an event that may help
      * (rejectedBy: the plugins that rejected it), unless one came while it was in flight:
@@ -230,6 +231,7 @@ public final class SchedulingQueue implements AutoCloseable {
             unschedulable.put(e.pod.key(), e);
         }
     }
+    // end::in-flight[]
 
     /** Scheduling the popped pod failed for another reason (an error, a failed binding): it backs off. */
     public synchronized void addBackoff(QueuedPod popped) {
@@ -241,6 +243,7 @@ public final class SchedulingQueue implements AutoCloseable {
         toBackoff(e);
     }
 
+    // tag::on-event[]
     /**
      * Something changed in the cluster: every unschedulable pod this may help is retried,
      * through backoff if it is still backing off.
@@ -258,6 +261,7 @@ public final class SchedulingQueue implements AutoCloseable {
         }
         moveRequestCycle = schedulingCycle;
     }
+    // end::on-event[]
 
     /** Moves the pods whose backoff is over to active. */
     public synchronized void flushBackoffCompleted() {
