@@ -200,6 +200,7 @@ public final class Framework {
         throw new UnsupportedOperationException("lab 03, task select-host: not written yet (see labs/03-scheduler/README.adoc)");
     }
 
+    // tag::num-feasible[]
     /**
      * How many feasible nodes are enough: every node below 100 nodes; otherwise
      * percentageOfNodesToScore of them (adaptive when 0: 50% less one point per 125
@@ -215,6 +216,7 @@ public final class Framework {
         }
         return Math.max(allNodes * percentage / 100, MIN_FEASIBLE_NODES_TO_FIND);
     }
+    // end::num-feasible[]
 
     /**
      * Runs every PreFilter plugin. The first rejection or error ends it and is returned,
