@@ -69,10 +69,10 @@ final class SchedulerCommand implements Callable<Integer> {
                 null, bindAddress, port, Clock.systemUTC()));
         Runtime.getRuntime().addShutdownHook(new Thread(scheduler::close));
         SchedulerConfiguration.LeaderElection election = configuration.leaderElection();
-        System.out.println("kthw scheduler: scheduling pods for " + configuration.profiles().stream()
-                .map(SchedulerConfiguration.Profile::schedulerName).toList()
-                + (election.leaderElect() ? " while holding the Lease " + election.resourceNamespace() + "/"
-                        + election.resourceName() : ""));
+        System.out.println("kthw scheduler: " + (election.leaderElect() ? "will schedule" : "scheduling")
+                + " pods for " + configuration.profiles().stream().map(SchedulerConfiguration.Profile::schedulerName)
+                .toList() + (election.leaderElect() ? " while it holds the Lease " + election.resourceNamespace()
+                        + "/" + election.resourceName() + " (it waits for it if another scheduler holds it)" : ""));
         System.out.println("kthw scheduler: /healthz and /metrics on http://" + bindAddress + ":" + scheduler.port());
         if (scheduler.awaitStop()) {
             System.err.println("kthw scheduler: lost the lease " + election.resourceName() + "; exiting");

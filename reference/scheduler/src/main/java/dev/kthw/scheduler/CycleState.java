@@ -8,9 +8,10 @@ import java.util.Map;
  * Filter will ask for every node (for InterPodAffinity: the pods that match each term, by
  * topology domain) and leaves it here, so the per-node work stays cheap.
  *
- * <p>One cycle runs on one thread, except Filter and Score, which may run over nodes in
- * parallel: they must only read. Preemption clones the state to try "what if these pods
- * were gone"; values put here must therefore be immutable or copied by {@link #copy()}.
+ * <p>One cycle runs on one thread (kube-scheduler runs Filter and Score over nodes in
+ * parallel; on two cores a pool cost more than it saved, see Framework). Preemption tries
+ * "what if these pods were gone" in a fresh state of its own, re-running PreFilter on a
+ * changed snapshot. Keep what you put here immutable all the same: {@link #copy()} shares it.
  */
 public final class CycleState {
 

@@ -13,8 +13,13 @@ import java.util.List;
  * <p>{@code podsWithAffinity} are the pods that carry pod affinity or anti-affinity terms,
  * kept apart (as kube-scheduler does) because InterPodAffinity must check the terms of
  * pods already placed, and most pods have none.
+ *
+ * <p>{@code nonZeroRequested} is what scoring counts: the same sum, with a pod that asks for
+ * no cpu or memory counted as asking for a little (see {@link NodeResourcesFit#nonZero}).
+ * Kept here as kube-scheduler keeps it, so that scoring a node does not walk its pods.
  */
-public record NodeInfo(Node node, List<Pod> pods, List<Pod> podsWithAffinity, Resources requested) {
+public record NodeInfo(Node node, List<Pod> pods, List<Pod> podsWithAffinity, Resources requested,
+        Resources nonZeroRequested) {
 
     public NodeInfo {
         pods = List.copyOf(pods);
@@ -22,7 +27,7 @@ public record NodeInfo(Node node, List<Pod> pods, List<Pod> podsWithAffinity, Re
     }
 
     public static NodeInfo of(Node node) {
-        return new NodeInfo(node, List.of(), List.of(), Resources.NONE);
+        return new NodeInfo(node, List.of(), List.of(), Resources.NONE, Resources.NONE);
     }
 
     public String name() {
@@ -35,7 +40,7 @@ public record NodeInfo(Node node, List<Pod> pods, List<Pod> podsWithAffinity, Re
     }
 
     public NodeInfo withNode(Node changed) {
-        return new NodeInfo(changed, pods, podsWithAffinity, requested);
+        return new NodeInfo(changed, pods, podsWithAffinity, requested, nonZeroRequested);
     }
 
     public NodeInfo withPod(Pod pod) {
@@ -46,7 +51,8 @@ public record NodeInfo(Node node, List<Pod> pods, List<Pod> podsWithAffinity, Re
             affine = new ArrayList<>(podsWithAffinity);
             affine.add(pod);
         }
-        return new NodeInfo(node, all, affine, requested.plus(pod.requests()));
+        return new NodeInfo(node, all, affine, requested.plus(pod.requests()),
+                nonZeroRequested.plus(NodeResourcesFit.nonZero(pod.requests())));
     }
     // end::node-info[]
 
@@ -69,7 +75,8 @@ public record NodeInfo(Node node, List<Pod> pods, List<Pod> podsWithAffinity, Re
             affine = new ArrayList<>(podsWithAffinity);
             affine.removeIf(p -> p.key().equals(key));
         }
-        return new NodeInfo(node, rest, affine, requested.minus(gone.requests()));
+        return new NodeInfo(node, rest, affine, requested.minus(gone.requests()),
+                nonZeroRequested.minus(NodeResourcesFit.nonZero(gone.requests())));
     }
 
     static boolean hasPodAffinity(Pod pod) {

@@ -45,8 +45,9 @@ import java.util.logging.Logger;
  * ({@link #awaitStop} returns true): kube-scheduler exits then, and so does
  * {@code kthw scheduler}.
  *
- * <p>Simpler than kube-scheduler: pods are not nominated to nodes while victims go
- * (a preempting pod waits in the queue until they are gone); events are not aggregated;
+ * <p>Simpler than kube-scheduler: a preemptor's nominatedNodeName is written, but other
+ * pods' filtering does not count it against that node while the victims go (the preemptor
+ * waits in the queue until they are gone); events are not aggregated;
  * {@code /metrics} and {@code /healthz} are plain HTTP.
  */
 public final class Scheduler implements AutoCloseable {

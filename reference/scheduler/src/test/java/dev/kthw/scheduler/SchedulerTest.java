@@ -96,10 +96,22 @@ class SchedulerTest {
         pod(name, cpu, schedulerName, 0);
     }
 
+    /** A pod of a PriorityClass with this value (0: none): the API server's Priority admission sets spec.priority. */
     void pod(String name, String cpu, String schedulerName, int priority) {
         ObjectNode pod = Pod.JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Pod");
         pod.putObject("metadata").put("name", name);
-        ObjectNode spec = pod.putObject("spec").put("priority", priority);
+        ObjectNode spec = pod.putObject("spec");
+        if (priority != 0) {
+            String className = "priority-" + priority;
+            if (client.list("/apis/scheduling.k8s.io/v1/priorityclasses").path("items").findValues("name").stream()
+                    .noneMatch(n -> n.asText().equals(className))) {
+                ObjectNode pc = Pod.JSON.createObjectNode().put("apiVersion", "scheduling.k8s.io/v1")
+                        .put("kind", "PriorityClass").put("value", priority);
+                pc.putObject("metadata").put("name", className);
+                client.create("/apis/scheduling.k8s.io/v1/priorityclasses", pc);
+            }
+            spec.put("priorityClassName", className);
+        }
         if (schedulerName != null) {
             spec.put("schedulerName", schedulerName);
         }

@@ -5,11 +5,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.TreeMap;
 
 /**
@@ -46,6 +48,11 @@ public final class MemoryStorage implements Storage {
     private final Clock clock;
     /** When each key created with a TTL expires; updates keep it, deletes drop it. */
     private final Map<String, Instant> deadlines = new HashMap<>();
+    /**
+     * The same deadlines, soonest first, so that expiring costs nothing until one is due. An
+     * entry whose key has since got another deadline (or none) is stale and skipped.
+     */
+    private final PriorityQueue<Deadline> soonest = new PriorityQueue<>(Comparator.comparing(Deadline::at));
     private long revision;
     private long compactedRevision;
     private boolean closed;
@@ -77,25 +84,37 @@ public final class MemoryStorage implements Storage {
             KeyValue kv = new KeyValue(key, value.clone(), revision, revision);
             current.put(key, kv);
             if (!ttl.isZero()) {
-                deadlines.put(key, clock.instant().plus(ttl));
+                expireAt(key, clock.instant().plus(ttl));
             }
             record(new WatchEvent.Put(kv, null));
             return kv;
         }
     }
 
-    /** Deletes the keys whose TTL ran out, each at its own revision. Caller holds the lock. */
+    private record Deadline(String key, Instant at) {
+    }
+
+    /** Sets when {@code key} expires. Caller holds the lock. */
+    private void expireAt(String key, Instant at) {
+        deadlines.put(key, at);
+        soonest.add(new Deadline(key, at));
+    }
+
+    /**
+     * Deletes the keys whose TTL ran out, each at its own revision. Runs before every
+     * operation, so it looks only at the soonest deadline. Caller holds the lock.
+     */
     private void expire() {
-        if (deadlines.isEmpty()) {
+        if (soonest.isEmpty()) {
             return;
         }
         Instant now = clock.instant();
-        for (Iterator<Map.Entry<String, Instant>> it = deadlines.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<String, Instant> deadline = it.next();
-            if (!deadline.getValue().isAfter(now)) {
-                it.remove();
+        while (!soonest.isEmpty() && !soonest.peek().at().isAfter(now)) {
+            Deadline due = soonest.poll();
+            if (due.at().equals(deadlines.get(due.key()))) {
+                deadlines.remove(due.key());
                 revision++;
-                record(new WatchEvent.Delete(current.remove(deadline.getKey()), revision));
+                record(new WatchEvent.Delete(current.remove(due.key()), revision));
             }
         }
     }
@@ -114,7 +133,7 @@ public final class MemoryStorage implements Storage {
             if (ttl.isZero()) {
                 deadlines.remove(key);
             } else {
-                deadlines.put(key, clock.instant().plus(ttl));
+                expireAt(key, clock.instant().plus(ttl));
             }
             return kv;
         }
