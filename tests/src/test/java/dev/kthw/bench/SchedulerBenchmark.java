@@ -14,6 +14,7 @@ import dev.kthw.scheduler.Scheduler;
 import dev.kthw.scheduler.SchedulerConfiguration;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,7 +22,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,7 +36,8 @@ import org.junit.jupiter.api.Timeout;
  * topology spread. Printed beside kube-scheduler's scheduler_perf thresholds (which run on
  * 5,000 nodes and large machines) and as a ratio to a baseline measured in the same run:
  * the rate at which this API server takes a create and a binding with no scheduler at all,
- * i.e. the ceiling any scheduler in front of it could reach. Run with {@code ./kthw bench}.
+ * from as many client threads as the run uses (pod creators plus the scheduler's binders).
+ * Run with {@code ./kthw bench}.
  */
 @Tag("benchmark")
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
@@ -43,11 +47,13 @@ class SchedulerBenchmark {
     static final int NODES = 1000;
     static final int PODS = 10_000;
     static final int CREATORS = 4;
+    /** The scheduler's binding threads (Scheduler.BINDERS): the ceiling uses as many clients as both. */
+    static final int BINDERS = 4;
     static final String NS_PODS = "/api/v1/namespaces/default/pods";
 
     @Test
     void basicPods() throws Exception {
-        run("basic", 680, i -> pod("basic-" + i, Map.of("app", "basic")));
+        run("basic", 680, i -> pod("basic-" + i, Map.of("app", "basic")), placed -> { });
     }
 
     @Test
@@ -61,6 +67,12 @@ class SchedulerBenchmark {
                     .put("topologyKey", "kubernetes.io/hostname")
                     .putObject("labelSelector").putObject("matchLabels").put("group", group);
             return pod;
+        }, placed -> {
+            // The work itself: no node holds two pods of one group.
+            Map<String, Long> perNodeAndGroup = placed.entrySet().stream().collect(Collectors.groupingBy(
+                    e -> e.getValue() + "/" + (Integer.parseInt(e.getKey().substring("anti-".length())) % 10),
+                    Collectors.counting()));
+            assertThat(perNodeAndGroup.values()).as("pods of one group on one node").containsOnly(1L);
         });
     }
 
@@ -74,11 +86,18 @@ class SchedulerBenchmark {
                     .put("topologyKey", "topology.kubernetes.io/zone").put("whenUnsatisfiable", "DoNotSchedule")
                     .putObject("labelSelector").putObject("matchLabels").put("app", "spread");
             return pod;
+        }, placed -> {
+            // The work itself: the ten zones differ by at most maxSkew = 1 pod.
+            Map<String, Long> perZone = placed.values().stream().collect(Collectors.groupingBy(
+                    node -> "zone-" + (Integer.parseInt(node.substring("node-".length())) % 10), Collectors.counting()));
+            assertThat(perZone).hasSize(10);
+            assertThat(Collections.max(perZone.values()) - Collections.min(perZone.values())).isLessThanOrEqualTo(1);
         });
     }
 
     /** Creates nodes, measures the no-scheduler ceiling, then schedules {@link #PODS} pods and prints. */
-    void run(String workload, int kubeThreshold, IntFunction<ObjectNode> pods) throws Exception {
+    void run(String workload, int kubeThreshold, IntFunction<ObjectNode> pods, Consumer<Map<String, String>> check)
+            throws Exception {
         try (ApiServer server = ApiServer.startInMemory(new ApiServer.Config("127.0.0.1", 0, "/registry"))) {
             KubeClient client = new KubeClient(server.url(), "kthw-bench");
             for (int n = 0; n < NODES; n++) {
@@ -89,8 +108,9 @@ class SchedulerBenchmark {
             String from = client.list(NS_PODS).path("metadata").path("resourceVersion").asText();
             Map<String, Long> created = new ConcurrentHashMap<>();
             Map<String, Long> bound = new ConcurrentHashMap<>();
+            Map<String, String> placed = new ConcurrentHashMap<>();     // pod → node
             WatchStream watch = client.watch(NS_PODS, from, Map.of("timeoutSeconds", "1800"));
-            Thread watcher = recordBindings(watch, bound);
+            Thread watcher = recordBindings(watch, bound, placed);
             String yaml = "apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\n"
                     + "leaderElection:\n  leaderElect: false\n";
             try (Scheduler scheduler = Scheduler.start(client, new Scheduler.Options(
@@ -110,6 +130,7 @@ class SchedulerBenchmark {
                 watch.close();
                 watcher.join();
                 assertThat(bound).as("pods bound").hasSize(PODS);
+                check.accept(placed);
                 long last = bound.values().stream().mapToLong(Long::longValue).max().orElseThrow();
                 double seconds = (last - start) / 1e9;
                 double rate = PODS / seconds;
@@ -120,7 +141,7 @@ class SchedulerBenchmark {
                 System.out.printf("[scheduler]   creation to binding: p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
                         percentile(latencies, 50), percentile(latencies, 99), latencies[latencies.length - 1] / 1e6);
                 System.out.printf("[scheduler]   ceiling (create + bind, no scheduler, %d clients): %.0f pods/s; "
-                        + "ratio %.2f%n", CREATORS, ceiling, rate / ceiling);
+                        + "ratio %.2f%n", CREATORS + BINDERS, ceiling, rate / ceiling);
                 if (kubeThreshold > 0) {
                     System.out.printf("[scheduler]   kube-scheduler's scheduler_perf threshold: %d pods/s "
                             + "(5,000 nodes, large machines); ours/threshold %.2f%n", kubeThreshold,
@@ -133,7 +154,7 @@ class SchedulerBenchmark {
     /** The API server's own ceiling: pods created then bound by the benchmark itself, no scheduling. */
     static double createAndBindWithoutScheduler(KubeClient client, int count) throws Exception {
         long start = System.nanoTime();
-        inParallel(CREATORS, count, i -> {
+        inParallel(CREATORS + BINDERS, count, i -> {
             String name = "ceiling-" + i;
             client.create(NS_PODS, pod(name, Map.of("app", "ceiling")));
             ObjectNode binding = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Binding");
@@ -147,14 +168,16 @@ class SchedulerBenchmark {
     }
 
     /** Records, per pod, when the watch first shows it with a node; ends when the watch is closed. */
-    static Thread recordBindings(WatchStream watch, Map<String, Long> bound) {
+    static Thread recordBindings(WatchStream watch, Map<String, Long> bound, Map<String, String> placed) {
         Thread t = new Thread(() -> {
             try {
                 WatchEvent e;
                 while ((e = watch.next()) != null) {
                     JsonNode pod = e.object();
-                    if (!pod.path("spec").path("nodeName").asText("").isEmpty()) {
+                    String node = pod.path("spec").path("nodeName").asText("");
+                    if (!node.isEmpty()) {
                         bound.putIfAbsent(pod.path("metadata").path("name").asText(), System.nanoTime());
+                        placed.put(pod.path("metadata").path("name").asText(), node);
                     }
                 }
             } catch (RuntimeException closed) {
