@@ -3,6 +3,7 @@ package dev.kthw.scheduler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.kthw.api.GoDuration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The scheduler's {@code --config} file: a KubeSchedulerConfiguration
@@ -368,31 +367,15 @@ public final class SchedulerConfiguration {
         return n;
     }
 
-    private static final Pattern DURATION_PART = Pattern.compile("(\\d+)(ms|s|m|h)");
-
     /** A Go duration ("15s", "1m30s") from the file, or the default when absent. */
     private static Duration duration(JsonNode parent, String field, Duration otherwise) {
         if (!parent.has(field)) {
             return otherwise;
         }
-        String text = parent.path(field).asText();
-        Matcher m = DURATION_PART.matcher(text);
-        Duration total = Duration.ZERO;
-        int end = 0;
-        while (m.find() && m.start() == end) {
-            long n = Long.parseLong(m.group(1));
-            total = total.plus(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            });
-            end = m.end();
+        try {
+            return GoDuration.parse(parent.path(field).asText());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("leaderElection." + field + ": " + e.getMessage(), e);
         }
-        if (end == 0 || end != text.length()) {
-            throw new IllegalArgumentException("leaderElection." + field + ": '" + text + "' is not a duration such as "
-                    + "15s");
-        }
-        return total;
     }
 }
