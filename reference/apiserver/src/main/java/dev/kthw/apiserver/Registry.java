@@ -415,7 +415,7 @@ final class Registry {
     }
 
     private static void validate(ResourceType type, ObjectNode object) {
-        ObjectMeta meta = Json.MAPPER.convertValue(object.path("metadata"), ObjectMeta.class);
+        ObjectMeta meta = Json.view(object.path("metadata"), ObjectMeta.class);
         List<FieldError> errors = new ArrayList<>(ObjectMetaValidation.validate(meta, type.namespaced(), type.nameRule()));
         errors.addAll(KindValidation.validate(type, object));
         if (!errors.isEmpty()) {
