@@ -75,6 +75,8 @@ final class ApiTypes {
     }
 
     private static final Map<String, Type> TYPES = load();
+    /** The top-level types by "apiVersion kind" ("v1 Pod"): every request looks its kind up here. */
+    private static final Map<String, Type> BY_KIND = byKind(TYPES);
 
     private ApiTypes() {
     }
@@ -90,9 +92,21 @@ final class ApiTypes {
 
     /** The top-level type of a served kind. */
     static Type of(ResourceType resource) {
-        return TYPES.values().stream()
-                .filter(t -> resource.kind().equals(t.kind()) && resource.apiVersion().equals(t.apiVersion()))
-                .findFirst().orElseThrow(() -> new IllegalStateException("no model for " + resource.kind()));
+        Type type = BY_KIND.get(resource.apiVersion() + " " + resource.kind());
+        if (type == null) {
+            throw new IllegalStateException("no model for " + resource.kind());
+        }
+        return type;
+    }
+
+    private static Map<String, Type> byKind(Map<String, Type> types) {
+        Map<String, Type> byKind = new java.util.HashMap<>();
+        for (Type t : types.values()) {
+            if (t.kind() != null && t.apiVersion() != null) {
+                byKind.putIfAbsent(t.apiVersion() + " " + t.kind(), t);   // the first, as a search in order finds
+            }
+        }
+        return Map.copyOf(byKind);
     }
 
     static java.util.Collection<Type> all() {

@@ -127,6 +127,22 @@ class ApiServerHttpTest {
     }
 
     @Test
+    void aCreateAndAnUpdateAnswerWithTheObjectAsStoredFieldForField() throws Exception {
+        // Chapter 01: the answer to a write is the stored object at its new resourceVersion,
+        // the same JSON, in the same order, as a GET of it returns.
+        Reply created = create("web");
+        String afterCreate = call("GET", PODS + "/web", null, null).body().toString();
+        Reply updated = call("PUT", PODS + "/web", "application/json", pod("web", "v", "2"));
+        String afterUpdate = call("GET", PODS + "/web", null, null).body().toString();
+
+        assertThat(created.body().toString()).isEqualTo(afterCreate);
+        assertThat(updated.code()).isEqualTo(200);
+        assertThat(updated.body().toString()).isEqualTo(afterUpdate);
+        assertThat(updated.body().at("/metadata/resourceVersion").asText())
+                .isNotEqualTo(created.body().at("/metadata/resourceVersion").asText());
+    }
+
+    @Test
     void generationCountsSpecChangesOnly() throws Exception {
         String deployments = "/apis/apps/v1/namespaces/default/deployments";
         String d = "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"d\"},\"spec\":{"
