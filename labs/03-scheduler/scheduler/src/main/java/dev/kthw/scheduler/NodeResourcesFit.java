@@ -140,19 +140,8 @@ public final class NodeResourcesFit implements Plugin.PreFilter, Plugin.Filter, 
                 request.pods());
     }
 
-    /**
-     * What the node's pods request, each counted {@link #nonZero}: kube-scheduler keeps this
-     * sum in its NodeInfo ({@code NonZeroRequested}); we add it up when scoring, which costs
-     * one pass over the node's pods.
-     */
+    /** What the node's pods request, each counted {@link #nonZero}; NodeInfo keeps the sum. */
     public static Resources nonZeroRequested(NodeInfo node) {
-        long cpu = 0;
-        long memory = 0;
-        for (Pod p : node.pods()) {
-            Resources r = nonZero(p.requests());
-            cpu += r.milliCpu();
-            memory += r.memory();
-        }
-        return new Resources(cpu, memory, node.pods().size());
+        return node.nonZeroRequested();
     }
 }
