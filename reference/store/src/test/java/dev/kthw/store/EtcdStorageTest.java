@@ -70,6 +70,27 @@ class EtcdStorageTest extends StorageContract {
         return new EtcdStorage(EtcdStorage.Options.of(etcd.endpoints()));
     }
 
+    /**
+     * jetcd would hand each request to a pool of its own threads ("jetcd-..."), one more
+     * wake-up per request; the store runs them in the caller's thread instead (see
+     * {@code EtcdStorage.connect}). No such thread may appear while the store works.
+     */
+    @Test
+    void requestsLeaveFromTheCallersThreadNotFromAJetcdPool() {
+        java.util.Set<Long> before = jetcdPoolThreads();
+        store.create("/registry/pods/default/a", bytes("{}"));
+        KeyValue stored = store.get("/registry/pods/default/a").orElseThrow();
+        store.update("/registry/pods/default/a", stored.modRevision(), bytes("{\"x\":1}"));
+        store.list("/registry/pods/", 0, null, 0);
+        store.delete("/registry/pods/default/a", 0);
+        assertThat(jetcdPoolThreads()).isSubsetOf(before);
+    }
+
+    private static java.util.Set<Long> jetcdPoolThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("jetcd-"))
+                .map(Thread::getId).collect(java.util.stream.Collectors.toSet());
+    }
+
     @Test
     void valuesAreStoredAsGivenSoEtcdctlPrintsThem() throws Exception {
         store.create("/registry/configmaps/default/c", bytes("{\"kind\":\"ConfigMap\"}"));

