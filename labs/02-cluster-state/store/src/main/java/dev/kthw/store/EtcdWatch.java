@@ -30,8 +30,15 @@ final class EtcdWatch extends QueuedWatch implements io.etcd.jetcd.Watch.Listene
         this.watcher = client.watch(prefix, option, this);
     }
 
+    /**
+     * Not synchronized, and it must not be: jetcd's {@code Watcher.close()} takes jetcd's
+     * own lock and, under it, calls {@link #onCompleted()}. A close from the watcher's
+     * thread holds that lock and waits for ours; holding ours here while closing would wait
+     * for theirs, and the two threads (one of them gRPC's event loop) would wait forever.
+     * jetcd calls this from one thread at a time, in order, so each event is queued alone.
+     */
     @Override
-    public synchronized void onNext(WatchResponse response) {
+    public void onNext(WatchResponse response) {
         for (io.etcd.jetcd.watch.WatchEvent event : response.getEvents()) {
             if (!offer(toEvent(event))) {
                 watcher.close();   // over: closed by the watcher, or it fell behind
@@ -57,7 +64,7 @@ final class EtcdWatch extends QueuedWatch implements io.etcd.jetcd.Watch.Listene
      * reason, it closes the watcher and {@link #onCompleted()} ends ours.
      */
     @Override
-    public synchronized void onError(Throwable error) {
+    public void onError(Throwable error) {
         if (error instanceof CompactedException compacted) {
             end("the revision this watch needs has been compacted (oldest kept: " + compacted.getCompactedRevision()
                     + "): list again");
@@ -65,7 +72,7 @@ final class EtcdWatch extends QueuedWatch implements io.etcd.jetcd.Watch.Listene
     }
 
     @Override
-    public synchronized void onCompleted() {
+    public void onCompleted() {
         end("the etcd watch ended");
     }
 
