@@ -2,16 +2,15 @@ package dev.kthw.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kthw.apiserver.ApiServer;
 import dev.kthw.client.KubeClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,14 +38,11 @@ class KubectlDescribeTest {
 
     @Test
     void describePodShowsTheSchedulersEventsAndCondition(@TempDir Path dir) throws Exception {
-        node("small", "1");
-        node("roomy", "4");
+        SchedulingTest.node(client, "small", Map.of("cpu", "1", "memory", "8Gi"), Map.of(), List.of());
+        SchedulingTest.node(client, "roomy", Map.of("cpu", "4", "memory", "8Gi"), Map.of(), List.of());
         client.create(SchedulingTest.PODS, SchedulingTest.podSpec("web", "2", "1Gi"));
         client.create(SchedulingTest.PODS, SchedulingTest.podSpec("huge", "8", "1Gi"));
-        scheduler = Scheduler.start(client, new Scheduler.Options(SchedulerConfiguration.parse(
-                "apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\n"
-                        + "leaderElection:\n  leaderElect: false\n"), PluginRegistry.catalog(), "test", "127.0.0.1", -1,
-                Clock.systemUTC()));
+        scheduler = SchedulingTest.start(client, "");
         Path kubeconfig = dir.resolve("kubeconfig");
         Files.writeString(kubeconfig, ApiServer.kubeconfig(server.url()));
 
@@ -59,13 +55,6 @@ class KubectlDescribeTest {
                 .containsPattern("PodScheduled\\s+False")
                 .containsPattern("Warning\\s+FailedScheduling\\s+.*default-scheduler\\s+0/2 nodes are available: "
                         + "2 Insufficient cpu\\.");
-    }
-
-    void node(String name, String cpu) {
-        ObjectNode node = SchedulingTest.JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Node");
-        node.putObject("metadata").put("name", name);
-        node.putObject("status").putObject("allocatable").put("cpu", cpu).put("memory", "8Gi").put("pods", "110");
-        client.create("/api/v1/nodes", node);
     }
 
     /** Runs {@code kubectl describe pod} until its output contains {@code expected} (or 20 s pass). */

@@ -338,9 +338,14 @@ class SchedulingTest {
 
     /** Starts the scheduler with one profile; {@code profile} is YAML under the profile's entry. */
     void startWith(String profile) throws Exception {
+        scheduler = start(client, profile);
+    }
+
+    /** A scheduler for {@code client}: one profile ({@code profile}: YAML under its entry), no leader election, no port. */
+    static Scheduler start(KubeClient client, String profile) throws Exception {
         String yaml = "apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\n"
                 + "leaderElection:\n  leaderElect: false\nprofiles:\n- schedulerName: default-scheduler\n" + profile;
-        scheduler = Scheduler.start(client, new Scheduler.Options(SchedulerConfiguration.parse(yaml),
+        return Scheduler.start(client, new Scheduler.Options(SchedulerConfiguration.parse(yaml),
                 PluginRegistry.catalog(), "test", "127.0.0.1", -1, Clock.systemUTC()));
     }
 
@@ -349,6 +354,12 @@ class SchedulingTest {
     }
 
     void node(String name, Map<String, String> allocatable, Map<String, String> labels, List<ObjectNode> taints) {
+        node(client, name, allocatable, labels, taints);
+    }
+
+    /** Creates a Node through {@code client}, its capacity as its allocatable, 110 pods. */
+    static void node(KubeClient client, String name, Map<String, String> allocatable, Map<String, String> labels,
+                     List<ObjectNode> taints) {
         ObjectNode node = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Node");
         ObjectNode meta = node.putObject("metadata").put("name", name);
         ObjectNode nodeLabels = meta.putObject("labels").put("kubernetes.io/hostname", name);
