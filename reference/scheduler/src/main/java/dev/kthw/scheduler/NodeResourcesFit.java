@@ -133,12 +133,12 @@ public final class NodeResourcesFit implements Plugin.PreFilter, Plugin.Filter, 
     @Override
     public long score(CycleState state, Pod pod, NodeInfo node) {
         // tag::lab-ch03-resources-score[]
-        // lab: For cpu and for memory: requested = nonZeroRequested(node) + nonZero(pod's
+        // lab: For cpu and for memory: requested = node.nonZeroRequested() + nonZero(pod's
         // lab: requests); capacity = the node's allocatable. Skip a resource with capacity 0.
         // lab: LeastAllocated: (capacity - requested) * 100 / capacity, 0 if requested > capacity;
         // lab: MostAllocated: min(requested, capacity) * 100 / capacity. Return the weighted
         // lab: average (cpuWeight, memoryWeight) in integer arithmetic; 0 if nothing was scored.
-        Resources onNode = nonZeroRequested(node).plus(nonZero(pod.requests()));
+        Resources onNode = node.nonZeroRequested().plus(nonZero(pod.requests()));
         Resources allocatable = node.node().allocatable();
         long[] requested = {onNode.milliCpu(), onNode.memory()};
         long[] capacity = {allocatable.milliCpu(), allocatable.memory()};
@@ -168,10 +168,5 @@ public final class NodeResourcesFit implements Plugin.PreFilter, Plugin.Filter, 
                 request.milliCpu() == 0 ? DEFAULT_MILLI_CPU_REQUEST : request.milliCpu(),
                 request.memory() == 0 ? DEFAULT_MEMORY_REQUEST : request.memory(),
                 request.pods());
-    }
-
-    /** What the node's pods request, each counted {@link #nonZero}; NodeInfo keeps the sum. */
-    public static Resources nonZeroRequested(NodeInfo node) {
-        return node.nonZeroRequested();
     }
 }

@@ -124,7 +124,7 @@ public final class NodeResourcesFit implements Plugin.PreFilter, Plugin.Filter, 
     @Override
     public long score(CycleState state, Pod pod, NodeInfo node) {
         // TODO lab 03, task resources-score:
-        // For cpu and for memory: requested = nonZeroRequested(node) + nonZero(pod's
+        // For cpu and for memory: requested = node.nonZeroRequested() + nonZero(pod's
         // requests); capacity = the node's allocatable. Skip a resource with capacity 0.
         // LeastAllocated: (capacity - requested) * 100 / capacity, 0 if requested > capacity;
         // MostAllocated: min(requested, capacity) * 100 / capacity. Return the weighted
@@ -138,10 +138,5 @@ public final class NodeResourcesFit implements Plugin.PreFilter, Plugin.Filter, 
                 request.milliCpu() == 0 ? DEFAULT_MILLI_CPU_REQUEST : request.milliCpu(),
                 request.memory() == 0 ? DEFAULT_MEMORY_REQUEST : request.memory(),
                 request.pods());
-    }
-
-    /** What the node's pods request, each counted {@link #nonZero}; NodeInfo keeps the sum. */
-    public static Resources nonZeroRequested(NodeInfo node) {
-        return node.nonZeroRequested();
     }
 }
