@@ -51,8 +51,6 @@ class SchedulerBenchmark {
     static final int NODES = 1000;
     static final int PODS = 10_000;
     static final int CREATORS = 4;
-    /** The scheduler's binding threads (Scheduler.BINDERS): the ceiling uses as many clients as both. */
-    static final int BINDERS = 4;
     static final String NS_PODS = "/api/v1/namespaces/default/pods";
 
     /**
@@ -163,7 +161,7 @@ class SchedulerBenchmark {
                 System.out.printf("[scheduler]   creation to binding: p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
                         percentile(latencies, 50), percentile(latencies, 99), latencies[latencies.length - 1] / 1e6);
                 System.out.printf("[scheduler]   ceiling (create + bind, no scheduler, %d clients): %.0f pods/s; "
-                        + "ratio %.2f%n", CREATORS + BINDERS, ceiling, rate / ceiling);
+                        + "ratio %.2f%n", CREATORS + Scheduler.BINDERS, ceiling, rate / ceiling);
                 if (kubeThreshold > 0) {
                     System.out.printf("[scheduler]   kube-scheduler's scheduler_perf threshold: %d pods/s "
                             + "(5,000 nodes, large machines); ours/threshold %.2f%n", kubeThreshold,
@@ -176,7 +174,7 @@ class SchedulerBenchmark {
     /** The API server's own ceiling: pods created then bound by the benchmark itself, no scheduling. */
     static double createAndBindWithoutScheduler(KubeClient client, int count) throws Exception {
         long start = System.nanoTime();
-        inParallel(CREATORS + BINDERS, count, i -> {
+        inParallel(CREATORS + Scheduler.BINDERS, count, i -> {
             String name = "ceiling-" + i;
             client.create(NS_PODS, pod(name, Map.of("app", "ceiling")));
             ObjectNode binding = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Binding");

@@ -53,8 +53,8 @@ import java.util.logging.Logger;
 public final class Scheduler implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Scheduler.class.getName());
-    /** Binding calls in flight at once. */
-    private static final int BINDERS = 4;
+    /** Binding calls in flight at once (SchedulerBenchmark's ceiling uses as many clients). */
+    public static final int BINDERS = 4;
 
     /**
      * @param configuration the KubeSchedulerConfiguration (profiles, leader election, backoff)
